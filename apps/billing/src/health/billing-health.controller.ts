@@ -1,0 +1,31 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { PrismaService } from '@app/database';
+import { renderMetrics } from '@app/observability';
+
+/** The HTTP side of billing: liveness, readiness (database) and Prometheus metrics. */
+@Controller()
+export class BillingHealthController {
+  constructor(private readonly prisma: PrismaService) {}
+
+  @Get('health')
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('health/ready')
+  async ready(@Res() res: Response): Promise<void> {
+    try {
+      await this.prisma.ping();
+      res.json({ status: 'ok', database: 'up' });
+    } catch {
+      res.status(503).json({ status: 'error', database: 'down' });
+    }
+  }
+
+  @Get('metrics')
+  async metrics(@Res() res: Response): Promise<void> {
+    const { contentType, body } = await renderMetrics();
+    res.type(contentType).send(body);
+  }
+}

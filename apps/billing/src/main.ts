@@ -1,0 +1,31 @@
+import 'dotenv/config';
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { nestLogLevels } from '@app/config';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import { natsNames } from '@app/contracts';
+import { BillingModule } from './billing.module';
+
+/** Billing answers NATS request-reply messages; a small HTTP side serves health and metrics. */
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create(BillingModule, { logger: nestLogLevels() });
+  const config = app.get(ConfigService);
+  const names = natsNames(config.getOrThrow<string>('NATS_PREFIX'));
+  app.connectMicroservice<MicroserviceOptions>(
+    {
+      transport: Transport.NATS,
+      options: { servers: [config.getOrThrow<string>('NATS_URL')], queue: names.billing.queue },
+    },
+    { inheritAppConfig: true },
+  );
+  app.enableShutdownHooks();
+  await app.startAllMicroservices();
+  await app.listen(config.getOrThrow<number>('BILLING_PORT'), '127.0.0.1');
+  new Logger('Billing').log(
+    `answering on ${names.prefix}.billing.* (queue ${names.billing.queue})`,
+  );
+}
+
+void bootstrap();

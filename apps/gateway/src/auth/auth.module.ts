@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ApiKeysController } from '../api-keys/api-keys.controller';
+import { UsersController } from '../users/users.controller';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+
+@Module({
+  imports: [
+    JwtModule.registerAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => ({
+        secret: config.getOrThrow<string>('JWT_SECRET'),
+        signOptions: {
+          expiresIn: config.getOrThrow<number>('JWT_EXPIRES_IN_SECONDS'),
+          algorithm: 'HS256',
+        },
+      }),
+    }),
+    // Per client address; applied to the auth routes only (see AuthController).
+    ThrottlerModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => [
+        {
+          ttl: config.getOrThrow<number>('AUTH_RATE_WINDOW_SECONDS') * 1000,
+          limit: config.getOrThrow<number>('AUTH_RATE_LIMIT'),
+        },
+      ],
+    }),
+  ],
+  controllers: [AuthController, UsersController, ApiKeysController],
+  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+})
+export class AuthModule {}

@@ -1,0 +1,58 @@
+import {
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { JwtService } from '@nestjs/jwt';
+import bcrypt from 'bcryptjs';
+import { Prisma, PrismaService, type User } from '@app/database';
+import type { LoginDto } from './dto/login.dto';
+import type { RegisterDto } from './dto/register.dto';
+
+/** Compared against when the email is unknown, so both failures take the same time. */
+const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', 10);
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly jwt: JwtService,
+    private readonly config: ConfigService,
+  ) {}
+
+  async register(dto: RegisterDto): Promise<{ user: User; accessToken: string }> {
+    const password = await bcrypt.hash(dto.password, this.config.getOrThrow<number>('BCRYPT_COST'));
+    try {
+      const user = await this.prisma.user.create({
+        data: { email: dto.email, password, firstName: dto.firstName, lastName: dto.lastName },
+      });
+      return { user, accessToken: await this.sign(user) };
+    } catch (e) {
+      if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') {
+        throw new ConflictException('this email is already registered');
+      }
+      throw e;
+    }
+  }
+
+  /** Unknown email and wrong password get the same 401; a disabled account gets 403. */
+  async login(
+    dto: LoginDto,
+  ): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
+    const user = await this.prisma.user.findUnique({ where: { email: dto.email } });
+    const matches = await bcrypt.compare(dto.password, user?.password ?? DUMMY_HASH);
+    if (!user || !matches) throw new UnauthorizedException('wrong email or password');
+    if (!user.isActive) throw new ForbiddenException('this account is disabled');
+    return {
+      accessToken: await this.sign(user),
+      tokenType: 'Bearer',
+      expiresIn: this.config.getOrThrow<number>('JWT_EXPIRES_IN_SECONDS'),
+    };
+  }
+
+  private sign(user: User): Promise<string> {
+    return this.jwt.signAsync({ sub: user.id });
+  }
+}

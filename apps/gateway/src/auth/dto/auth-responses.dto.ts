@@ -1,0 +1,40 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { User } from '@app/database';
+
+export class UserDto {
+  @ApiProperty({ example: 'cmwvm0gju0000a97d18hs8uu1' }) id!: string;
+  @ApiProperty({ example: 'ana@example.com' }) email!: string;
+  @ApiProperty({ example: 'Ana' }) firstName!: string;
+  @ApiProperty({ example: 'Silva' }) lastName!: string;
+  @ApiProperty({ example: true }) isActive!: boolean;
+  @ApiProperty({ example: 0 }) credits!: number;
+  @ApiProperty({ enum: ['FREE', 'PREMIUM', 'ENTERPRISE'], example: 'FREE' }) licenseType!: string;
+  @ApiProperty({ type: String, nullable: true, example: null }) licenseExpiry!: Date | null;
+  @ApiProperty() createdAt!: Date;
+
+  /** Never the password hash. */
+  static from(u: User): UserDto {
+    return {
+      id: u.id,
+      email: u.email,
+      firstName: u.firstName,
+      lastName: u.lastName,
+      isActive: u.isActive,
+      credits: u.credits,
+      licenseType: u.licenseType,
+      licenseExpiry: u.licenseExpiry,
+      createdAt: u.createdAt,
+    };
+  }
+}
+
+export class TokenDto {
+  @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...' }) accessToken!: string;
+  @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
+  @ApiProperty({ example: 3600, description: 'seconds' }) expiresIn!: number;
+}
+
+export class RegisteredDto {
+  @ApiProperty({ type: UserDto }) user!: UserDto;
+  @ApiProperty() accessToken!: string;
+}

@@ -1,0 +1,59 @@
+import { INestApplication, RequestMethod } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { httpMetricsMiddleware } from '@app/observability';
+import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { createValidationPipe } from './common/validation.pipe';
+
+export const API_PREFIX = 'api/v1';
+
+/** Everything main.ts and the e2e tests share: prefix, pipes, filters, limits, Swagger. */
+export function configureGatewayApp(app: INestApplication): OpenAPIObject {
+  const config = app.get(ConfigService);
+  const express = app as NestExpressApplication;
+  express.disable('x-powered-by');
+  express.set('trust proxy', 'loopback');
+  express.use(httpMetricsMiddleware);
+  // Swagger UI needs inline scripts and styles; everything else gets helmet's defaults.
+  express.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+  const origins = config
+    .getOrThrow<string>('CORS_ORIGINS')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (origins.length)
+    express.enableCors({ origin: origins, exposedHeaders: ['Retry-After', 'Content-Range'] });
+  const limit = config.getOrThrow<number>('MAX_BODY_BYTES');
+  express.useBodyParser('json', { limit });
+  express.useBodyParser('urlencoded', { limit, extended: false });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(app, buildOpenApiConfig());
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return document;
+}
+
+export function buildOpenApiConfig() {
+  return new DocumentBuilder()
+    .setTitle('Video Mixer Pro API')
+    .setDescription(
+      'Upload clips into ordered groups, ask for N videos, get N distinct finished videos. ' +
+        'Authenticate with `Authorization: Bearer <JWT>` (POST /api/v1/auth/login) or `X-API-Key`. ' +
+        'Errors are {statusCode, error, message, details?}.',
+    )
+    .setVersion('1.0')
+    .addServer('/')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'apiKey')
+    .build();
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { AppConfigModule, gatewayEnvSchema } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { MessagingModule } from '@app/messaging';
+import { StorageModule } from '@app/storage';
+import { AuthModule } from './auth/auth.module';
+import { BillingModule } from './billing/billing.module';
+import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { OutputsModule } from './outputs/outputs.module';
+import { ProjectsModule } from './projects/projects.module';
+import { VideosModule } from './videos/videos.module';
+
+@Module({
+  imports: [
+    AppConfigModule.forApp(gatewayEnvSchema),
+    DatabaseModule,
+    MessagingModule.forApp('gateway'),
+    StorageModule,
+    AuthModule,
+    BillingModule,
+    ProjectsModule,
+    VideosModule,
+    JobsModule,
+    OutputsModule,
+    HealthModule,
+    MetricsModule,
+  ],
+})
+export class GatewayModule {}

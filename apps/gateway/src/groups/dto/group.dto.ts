@@ -1,0 +1,36 @@
+import { ApiProperty, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { GroupSeedDto } from '../../projects/dto/project-settings.dto';
+
+export class CreateGroupDto extends GroupSeedDto {}
+
+export class UpdateGroupDto extends PartialType(GroupSeedDto) {}
+
+export class GroupOrderDto {
+  @ApiProperty() @IsString() @MaxLength(64) id!: string;
+  @ApiProperty({ example: 0 }) @IsInt() @Min(0) @Max(10_000) order!: number;
+}
+
+export class ReorderGroupsDto {
+  @ApiProperty({
+    type: [GroupOrderDto],
+    description: 'new orders, applied together in one transaction',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => GroupOrderDto)
+  groups!: GroupOrderDto[];
+}

@@ -1,0 +1,46 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { PrismaService } from '@app/database';
+import { NatsLifecycle } from '@app/messaging';
+import { Public } from '../auth/public.decorator';
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    private readonly prisma: PrismaService,
+    private readonly nats: NatsLifecycle,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the database answers and NATS is connected' })
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      async () => {
+        const check = this.indicator.check('database');
+        try {
+          await this.prisma.ping();
+          return check.up();
+        } catch (e) {
+          return check.down({ message: (e as Error).message });
+        }
+      },
+      async () => {
+        const check = this.indicator.check('nats');
+        return this.nats.isConnected() ? check.up() : check.down({ message: 'not connected' });
+      },
+    ]);
+  }
+}

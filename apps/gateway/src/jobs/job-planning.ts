@@ -1,0 +1,50 @@
+import {
+  combinationSeconds,
+  mixabilityProblem,
+  orientationVideoId,
+  planCombinations,
+  planInputFor,
+  type NotMixable,
+  type ProjectShape,
+} from '@app/mixing';
+import type { JobSnapshot } from '@app/contracts';
+
+/** The mixing part of a project's settings (validated when the project was saved). */
+export type ProjectMixSettings = Omit<
+  JobSnapshot,
+  'combinations' | 'seconds' | 'orientationVideoId'
+> & {
+  outputCount: number;
+};
+
+export type PlannedJob =
+  { ok: true; snapshot: JobSnapshot; available: number } | { ok: false; problem: NotMixable };
+
+/**
+ * Pure: what a job of this project would render, or why it cannot. The plan is frozen into the
+ * job (JobSnapshot) so every worker delivery renders the same combinations.
+ */
+export function planJob(
+  project: ProjectShape,
+  settings: ProjectMixSettings,
+  seed: number,
+): PlannedJob {
+  const input = planInputFor(project, settings.mixingMode, settings.outputCount, seed);
+  const problem = mixabilityProblem(input);
+  if (problem) return { ok: false, problem };
+  const plan = planCombinations(input);
+  return {
+    ok: true,
+    available: plan.available,
+    snapshot: {
+      mixingMode: settings.mixingMode,
+      outputFormat: settings.outputFormat,
+      quality: settings.quality,
+      ...(settings.aspectRatio ? { aspectRatio: settings.aspectRatio } : {}),
+      ...(settings.metadata ? { metadata: settings.metadata } : {}),
+      combinations: plan.combinations,
+      seconds: combinationSeconds(plan.combinations, project),
+      orientationVideoId: orientationVideoId(project),
+    },
+  };
+}

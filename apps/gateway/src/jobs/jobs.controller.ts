@@ -1,0 +1,144 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Sse,
+  type MessageEvent,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Observable } from 'rxjs';
+import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
+import { ErrorResponseDto } from '../common/dto/error-response.dto';
+import { PaginationQueryDto } from '../common/dto/pagination-query.dto';
+import { CreateJobDto } from './dto/create-job.dto';
+import { EstimateDto, JobDto, JobPageDto, OutputDto } from './dto/job.dto';
+import { parseIdempotencyKey } from './idempotency-key';
+import { JobEventsStream } from './job-events.stream';
+import { JobsService } from './jobs.service';
+
+@ApiTags('jobs')
+@ApiBearerAuth('bearer')
+@ApiSecurity('apiKey')
+@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'missing or invalid credentials' })
+@ApiResponse({ status: 404, type: ErrorResponseDto, description: 'no such resource of the caller' })
+@Controller()
+export class JobsController {
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly events: JobEventsStream,
+  ) {}
+
+  @Post('projects/:id/jobs/estimate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'What a job of this project would cost and produce (spends nothing)' })
+  @ApiOkResponse({ type: EstimateDto })
+  @ApiResponse({ status: 422, type: ErrorResponseDto, description: 'the project is not mixable' })
+  estimate(@CurrentUser() user: AuthUser, @Param('id') projectId: string): Promise<EstimateDto> {
+    return this.jobs.estimate(user.id, projectId);
+  }
+
+  @Post('projects/:id/jobs')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Start mixing per the project settings; reserves the credits' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'same key and body within 24 h: the same job, nothing spent again',
+  })
+  @ApiAcceptedResponse({ type: JobDto, description: 'the job, PENDING' })
+  @ApiResponse({ status: 402, type: ErrorResponseDto, description: 'not enough credits' })
+  @ApiResponse({
+    status: 403,
+    type: ErrorResponseDto,
+    description: 'licence limit or licence expired',
+  })
+  @ApiResponse({
+    status: 409,
+    type: ErrorResponseDto,
+    description: 'a job of the project is already active',
+  })
+  @ApiResponse({
+    status: 422,
+    type: ErrorResponseDto,
+    description: 'not mixable, or the Idempotency-Key was used with another body',
+  })
+  @ApiResponse({
+    status: 503,
+    type: ErrorResponseDto,
+    description: 'billing or the queue is unavailable; nothing charged',
+  })
+  async create(
+    @CurrentUser() user: AuthUser,
+    @Param('id') projectId: string,
+    @Body() body: CreateJobDto,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<JobDto> {
+    const key = parseIdempotencyKey(idempotencyKey);
+    return JobDto.from(await this.jobs.create(user.id, projectId, body ?? {}, key));
+  }
+
+  @Get('projects/:id/jobs')
+  @ApiOperation({ summary: "The project's jobs, newest first" })
+  @ApiOkResponse({ type: JobPageDto })
+  async list(
+    @CurrentUser() user: AuthUser,
+    @Param('id') projectId: string,
+    @Query() query: PaginationQueryDto,
+  ): Promise<JobPageDto> {
+    const page = await this.jobs.list(user.id, projectId, query.page, query.limit);
+    return { ...page, items: page.items.map((j) => JobDto.from(j)) };
+  }
+
+  @Get('jobs/:id')
+  @ApiOperation({ summary: 'A job: status, progress, times, error and the outputs so far' })
+  @ApiOkResponse({ type: JobDto })
+  async get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<JobDto> {
+    return JobDto.from(await this.jobs.get(user.id, id));
+  }
+
+  @Post('jobs/:id/cancel')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Stop the job; unused credits are refunded' })
+  @ApiAcceptedResponse({
+    type: JobDto,
+    description: 'the job, CANCELLED (the worker stops within seconds)',
+  })
+  @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'the job is already final' })
+  async cancel(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<JobDto> {
+    return JobDto.from(await this.jobs.cancel(user.id, id));
+  }
+
+  @Get('jobs/:id/outputs')
+  @ApiOperation({ summary: 'The outputs the job has made' })
+  @ApiOkResponse({ type: [OutputDto] })
+  async outputs(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<OutputDto[]> {
+    return (await this.jobs.outputs(user.id, id)).map(OutputDto.from);
+  }
+
+  @Sse('jobs/:id/events')
+  @ApiOperation({ summary: 'Server-Sent Events: progress and status changes until a final state' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'events "progress" and, last, "status" with a JobEvent as data' })
+  async stream(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+  ): Promise<Observable<MessageEvent>> {
+    await this.jobs.owned(user.id, id);
+    return this.events.events(id);
+  }
+}

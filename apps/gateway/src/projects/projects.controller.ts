@@ -1,0 +1,101 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
+import { ErrorResponseDto } from '../common/dto/error-response.dto';
+import {
+  CreateProjectDto,
+  ListProjectsQueryDto,
+  ProjectDto,
+  ProjectPageDto,
+  UpdateProjectDto,
+} from './dto/project.dto';
+import { ProjectsService } from './projects.service';
+
+@ApiTags('projects')
+@ApiBearerAuth('bearer')
+@ApiSecurity('apiKey')
+@ApiResponse({ status: 401, type: ErrorResponseDto })
+@Controller('projects')
+export class ProjectsController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Create a project (settings as in the seed JSON schema; optional groups)',
+  })
+  @ApiCreatedResponse({ type: ProjectDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'each offending field in details',
+  })
+  async create(@CurrentUser() user: AuthUser, @Body() dto: CreateProjectDto): Promise<ProjectDto> {
+    return ProjectDto.from(await this.projects.create(user.id, dto));
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The caller's projects, newest first" })
+  @ApiOkResponse({ type: ProjectPageDto })
+  async list(
+    @CurrentUser() user: AuthUser,
+    @Query() q: ListProjectsQueryDto,
+  ): Promise<ProjectPageDto> {
+    const page = await this.projects.list(user.id, q);
+    return { ...page, items: page.items.map((p) => ProjectDto.from(p)) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A project with its groups (ordered) and counts' })
+  @ApiOkResponse({ type: ProjectDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  async get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<ProjectDto> {
+    const p = await this.projects.get(user.id, id);
+    return ProjectDto.from(p, {
+      groups: p.groups,
+      counts: { videos: p._count.videos, groups: p._count.groups, jobs: p._count.jobs },
+    });
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change name, description or settings (settings are replaced whole)' })
+  @ApiOkResponse({ type: ProjectDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 409,
+    type: ErrorResponseDto,
+    description: 'a job of the project is running',
+  })
+  async update(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() dto: UpdateProjectDto,
+  ): Promise<ProjectDto> {
+    return ProjectDto.from(await this.projects.update(user.id, id, dto));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Delete the project with its groups, videos, jobs, outputs and their files',
+  })
+  @ApiNoContentResponse()
+  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 409,
+    type: ErrorResponseDto,
+    description: 'a job of the project is running',
+  })
+  async remove(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<void> {
+    await this.projects.remove(user.id, id);
+  }
+}

@@ -1,0 +1,123 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
+import { ErrorResponseDto } from '../common/dto/error-response.dto';
+import { ListVideosQueryDto } from './dto/list-videos-query.dto';
+import { MoveVideoDto } from './dto/move-video.dto';
+import { UploadVideoDto, VideoDto, VideoPageDto } from './dto/video.dto';
+import { VideosService } from './videos.service';
+
+@ApiTags('videos')
+@ApiBearerAuth('bearer')
+@ApiSecurity('apiKey')
+@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'missing or invalid credentials' })
+@ApiResponse({
+  status: 404,
+  type: ErrorResponseDto,
+  description: 'no such project or video of the caller',
+})
+@Controller('projects/:id/videos')
+export class VideosController {
+  constructor(private readonly videos: VideosService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Upload a video (multipart, field "file"; streamed, then probed with ffprobe)',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: UploadVideoDto })
+  @ApiCreatedResponse({ type: VideoDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'not a video, corrupt or truncated, no video stream, empty, or a bad groupId',
+  })
+  @ApiResponse({ status: 413, type: ErrorResponseDto, description: 'larger than the upload limit' })
+  @ApiResponse({
+    status: 415,
+    type: ErrorResponseDto,
+    description: 'not multipart, or an unsupported container',
+  })
+  async upload(
+    @CurrentUser() user: AuthUser,
+    @Param('id') projectId: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<VideoDto> {
+    try {
+      return VideoDto.from(await this.videos.upload(user, projectId, req));
+    } catch (e) {
+      // The rest of the body is not read: close the connection instead of draining it.
+      if (!req.complete) res.setHeader('Connection', 'close');
+      throw e;
+    }
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: "The project's videos, newest first; ?groupId= filters (groupId=none: ungrouped)",
+  })
+  @ApiOkResponse({ type: VideoPageDto })
+  async list(
+    @CurrentUser() user: AuthUser,
+    @Param('id') projectId: string,
+    @Query() query: ListVideosQueryDto,
+  ): Promise<VideoPageDto> {
+    const page = await this.videos.list(user.id, projectId, query);
+    return { ...page, items: page.items.map(VideoDto.from) };
+  }
+
+  @Patch(':videoId')
+  @ApiOperation({ summary: 'Move a video to another group of the project, or ungroup it (null)' })
+  @ApiOkResponse({ type: VideoDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'no such group in the project' })
+  async move(
+    @CurrentUser() user: AuthUser,
+    @Param('id') projectId: string,
+    @Param('videoId') videoId: string,
+    @Body() body: MoveVideoDto,
+  ): Promise<VideoDto> {
+    return VideoDto.from(await this.videos.move(user.id, projectId, videoId, body.groupId));
+  }
+
+  @Delete(':videoId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a video: its row and its file' })
+  @ApiNoContentResponse()
+  @ApiResponse({
+    status: 409,
+    type: ErrorResponseDto,
+    description: 'a job of the project is running',
+  })
+  async remove(
+    @CurrentUser() user: AuthUser,
+    @Param('id') projectId: string,
+    @Param('videoId') videoId: string,
+  ): Promise<void> {
+    await this.videos.remove(user.id, projectId, videoId);
+  }
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { JobBillingModule } from '../billing/job-billing.module';
+import { CancelListener } from '../cancel/cancel-listener.service';
+import { JobsConsumer } from '../jobs-queue/jobs-consumer.service';
+import { RunningJobs } from '../jobs-queue/running-jobs';
+import { JobEventsPublisher } from '../progress/job-events.publisher';
+import { FfmpegRunnerProvider } from './ffmpeg-runner.provider';
+import { JobRepository } from './job-repository';
+import { JobRunner } from './job-runner.service';
+
+@Module({
+  imports: [JobBillingModule],
+  providers: [
+    JobRepository,
+    JobRunner,
+    JobEventsPublisher,
+    FfmpegRunnerProvider,
+    RunningJobs,
+    JobsConsumer,
+    CancelListener,
+  ],
+})
+export class JobsModule {}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AppConfigModule, workerEnvSchema } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { MessagingModule } from '@app/messaging';
+import { StorageModule } from '@app/storage';
+import { JobsModule } from './jobs/jobs.module';
+
+@Module({
+  imports: [
+    AppConfigModule.forApp(workerEnvSchema),
+    DatabaseModule,
+    MessagingModule.forApp('media-worker'),
+    StorageModule,
+    JobsModule,
+  ],
+})
+export class MediaWorkerModule {}

@@ -1,0 +1,176 @@
+/**
+ * Mixing engine benchmark (issue 6): 3 groups × 3 clips of mixed sizes and rates, 27 outputs.
+ * Times, in one run and with the same ffmpeg concurrency, the engine (normalize once, copy
+ * many) against the naive way (one filter_complex re-encode per output at the same profile),
+ * and the engine's per-output marginal cost against a plain byte copy of the same files.
+ *
+ *   npx tsx bench/mix/run.ts            (BENCH_CLIP_SECONDS, BENCH_CONCURRENCY, BENCH_QUALITY)
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { FfmpegRunner, fileInput, probe } from '@app/media';
+import { makeClip, type ClipSpec } from '@app/media/testing';
+import {
+  MixingEngine,
+  encoderArgs,
+  normalizeFilters,
+  outputProfile,
+  planCombinations,
+  type MixSource,
+  type OutputProfile,
+  type Quality,
+} from '@app/mixing';
+
+const CLIP_SECONDS = Number(process.env.BENCH_CLIP_SECONDS ?? 5);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);
+const QUALITY = (process.env.BENCH_QUALITY ?? 'MEDIUM') as Quality;
+const OUTPUTS = 27;
+
+const GROUPS: Omit<ClipSpec, 'durationSeconds'>[][] = [
+  [
+    { width: 1920, height: 1080, fps: 30, audio: true, container: 'mp4' },
+    { width: 1280, height: 720, fps: 25, audio: true, container: 'mov' },
+    { width: 1080, height: 1920, fps: 30, audio: false, container: 'mp4' },
+  ],
+  [
+    { width: 640, height: 480, fps: 24, audio: true, container: 'mkv' },
+    { width: 1920, height: 1080, fps: 60, audio: true, container: 'mp4' },
+    { width: 720, height: 720, fps: 30, audio: false, container: 'webm' },
+  ],
+  [
+    { width: 1280, height: 720, fps: 30, audio: false, container: 'mp4', rotate: 90 },
+    { width: 960, height: 540, fps: 25, audio: true, container: 'mkv' },
+    { width: 1280, height: 720, fps: 50, audio: true, container: 'mov' },
+  ],
+];
+
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const start = process.hrtime.bigint();
+  const value = await work();
+  return { value, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+}
+
+/** The naive way: every output decodes, filters and encodes all of its clips again. */
+function naiveArgs(parts: MixSource[], profile: OutputProfile, out: string): string[] {
+  const args: string[] = [];
+  for (const p of parts) args.push('-protocol_whitelist', 'file', '-i', fileInput(p.path));
+  const chains = parts.map((p, i) => normalizeFilters(p, profile, i));
+  const joined = parts.map((_, i) => `[v${i}][a${i}]`).join('');
+  const graph = `${chains.join(';')};${joined}concat=n=${parts.length}:v=1:a=1[v][a]`;
+  args.push('-filter_complex', graph, '-map', '[v]', '-map', '[a]', ...encoderArgs(profile));
+  return [...args, '-movflags', '+faststart', '-f', profile.container, '-y', out];
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'vmp-bench-mix-'));
+  try {
+    const groups = await Promise.all(
+      GROUPS.map((clips, g) =>
+        Promise.all(
+          clips.map(async (spec, i) => {
+            const path = await makeClip({ ...spec, durationSeconds: CLIP_SECONDS });
+            const source: MixSource = {
+              videoId: `g${g}c${i}`,
+              path,
+              originalName: `g${g}c${i}.${spec.container}`,
+              info: await probe(path),
+            };
+            return source;
+          }),
+        ),
+      ),
+    );
+    const sources = groups.flat();
+    const plan = planCombinations({
+      groups: groups.map((clips, g) => ({
+        id: `g${g}`,
+        order: g,
+        videoIds: clips.map((c) => c.videoId),
+      })),
+      ungroupedVideoIds: [],
+      mode: 'MANUAL',
+      outputCount: OUTPUTS,
+      seed: 1,
+    });
+    const runner = new FfmpegRunner({ maxConcurrent: CONCURRENCY });
+    const engine = new MixingEngine({ cacheDir: join(work, 'cache'), runner });
+    const request = {
+      combinations: plan.combinations,
+      sources,
+      settings: { outputFormat: 'MP4' as const, quality: QUALITY, aspectRatio: '16:9' as const },
+      job: { jobId: 'bench', projectName: 'bench' },
+    };
+    const profile = outputProfile(QUALITY, 'MP4', '16:9');
+    console.log(
+      `profile ${profile.key}, ${sources.length} clips of ${CLIP_SECONDS}s, ${OUTPUTS} outputs, ffmpeg concurrency ${CONCURRENCY}, ${cpus().length} cpus`,
+    );
+
+    const cold = await timed(() => engine.mix({ ...request, outputDir: join(work, 'engine') }));
+    const warm = await timed(() =>
+      engine.mix({ ...request, outputDir: join(work, 'engine-warm') }),
+    );
+
+    const naiveDir = join(work, 'naive');
+    mkdirSync(naiveDir);
+    const bySource = new Map(sources.map((s) => [s.videoId, s]));
+    const naive = await timed(() =>
+      Promise.all(
+        plan.combinations.map((ids, i) =>
+          runner.run(
+            naiveArgs(
+              ids.map((id) => bySource.get(id) as MixSource),
+              profile,
+              join(naiveDir, `${i}.mp4`),
+            ),
+          ),
+        ),
+      ),
+    );
+
+    const outputs = cold.value.outputs;
+    const copyDir = join(work, 'copy');
+    mkdirSync(copyDir);
+    const copy = await timed(async () => {
+      for (const o of outputs) copyFileSync(o.path, join(copyDir, o.filename));
+    });
+    const cpDir = join(work, 'cp');
+    mkdirSync(cpDir);
+    const cp = await timed(() =>
+      Promise.all(outputs.map((o) => promisify(execFile)('cp', [o.path, join(cpDir, o.filename)]))),
+    );
+
+    const bytes = outputs.reduce((s, o) => s + statSync(o.path).size, 0);
+    const ratio = naive.ms / cold.ms;
+    const marginal = warm.ms / OUTPUTS;
+    const row = (label: string, ms: number): string =>
+      `${label.padEnd(44)} ${ms.toFixed(0).padStart(8)} ms`;
+    console.log(
+      row(`engine, cold cache (${cold.value.encodedClips} encodes + ${OUTPUTS} copies)`, cold.ms),
+    );
+    console.log(
+      row(`engine, warm cache (${warm.value.encodedClips} encodes + ${OUTPUTS} copies)`, warm.ms),
+    );
+    console.log(row(`naive (${OUTPUTS} filter_complex encodes)`, naive.ms));
+    console.log(`ratio naive / engine (cold): ${ratio.toFixed(2)}  (target ≥ 8, ideal 9)`);
+    console.log(
+      `output size: ${(bytes / OUTPUTS / 1e6).toFixed(2)} MB average, ${(bytes / 1e6).toFixed(1)} MB total`,
+    );
+    console.log(`per-output marginal (warm engine / ${OUTPUTS}): ${marginal.toFixed(1)} ms`);
+    console.log(
+      `per-output byte copy, in process (copyFile): ${(copy.ms / OUTPUTS).toFixed(1)} ms → marginal is ${(marginal / (copy.ms / OUTPUTS)).toFixed(1)}×`,
+    );
+    console.log(
+      `per-output byte copy, one cp process each, same concurrency model: ${(cp.ms / OUTPUTS).toFixed(1)} ms → marginal is ${(marginal / (cp.ms / OUTPUTS)).toFixed(1)}×`,
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

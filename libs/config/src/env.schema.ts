@@ -1,0 +1,77 @@
+import Joi from 'joi';
+
+/**
+ * Environment variables, validated at boot by every app (a missing or malformed variable stops
+ * the app with a message naming it). Defaults here are the ones `.env.example` lists.
+ */
+export const commonEnvSchema = {
+  NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
+  LOG_LEVEL: Joi.string()
+    .valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')
+    .default('info'),
+  DATABASE_URL: Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .default('postgresql://postgres@127.0.0.1:5432/videomixpro'),
+  DATABASE_POOL_MAX: Joi.number().integer().min(1).max(200).default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: Joi.number().integer().min(100).default(5000),
+  DATABASE_IDLE_TIMEOUT_MS: Joi.number().integer().min(100).default(30000),
+  DATABASE_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(0).default(30000),
+  NATS_URL: Joi.string()
+    .uri({ scheme: ['nats', 'tls', 'ws', 'wss'] })
+    .default('nats://127.0.0.1:4222'),
+  /** Prefix of every NATS subject, stream and consumer name: lets test runs never collide. */
+  NATS_PREFIX: Joi.string()
+    .pattern(/^[A-Za-z0-9_-]+$/)
+    .max(40)
+    .default('vmp'),
+  STORAGE_DIR: Joi.string().default('./data/storage'),
+  FFMPEG_PATH: Joi.string().default('ffmpeg'),
+  FFPROBE_PATH: Joi.string().default('ffprobe'),
+};
+
+export const gatewayEnvSchema = {
+  ...commonEnvSchema,
+  PORT: Joi.number().port().default(3000),
+  HOST: Joi.string().default('0.0.0.0'),
+  PUBLIC_URL: Joi.string().uri().optional(),
+  JWT_SECRET: Joi.string()
+    .min(32)
+    .default('dev-only-secret-change-me-0123456789abcdef')
+    .messages({ 'string.min': '"JWT_SECRET" must be at least 32 characters' }),
+  JWT_EXPIRES_IN_SECONDS: Joi.number().integer().min(60).max(2592000).default(3600),
+  BCRYPT_COST: Joi.number().integer().min(4).max(15).default(12),
+  MAX_UPLOAD_BYTES: Joi.number()
+    .integer()
+    .min(1)
+    .default(2 * 1024 * 1024 * 1024),
+  MAX_BODY_BYTES: Joi.number()
+    .integer()
+    .min(1024)
+    .default(100 * 1024),
+  MAX_OUTPUT_COUNT: Joi.number().integer().min(1).max(10000).default(500),
+  BILLING_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(5000),
+  AUTH_RATE_LIMIT: Joi.number().integer().min(1).default(10),
+  AUTH_RATE_WINDOW_SECONDS: Joi.number().integer().min(1).default(60),
+  CORS_ORIGINS: Joi.string().allow('').default(''),
+};
+
+export const billingEnvSchema = {
+  ...commonEnvSchema,
+  /** HTTP side of billing: health and metrics only. */
+  BILLING_PORT: Joi.number().port().default(3001),
+};
+
+export const workerEnvSchema = {
+  ...commonEnvSchema,
+  WORKER_CONCURRENCY: Joi.number().integer().min(1).max(64).default(1),
+  FFMPEG_MAX_PROCESSES: Joi.number().integer().min(1).max(64).default(2),
+  FFMPEG_TIMEOUT_MS: Joi.number()
+    .integer()
+    .min(1000)
+    .default(30 * 60 * 1000),
+  JOB_ACK_WAIT_MS: Joi.number().integer().min(1000).default(30000),
+  JOB_MAX_DELIVER: Joi.number().integer().min(1).max(100).default(5),
+  WORK_DIR: Joi.string().default('./data/work'),
+};
+
+export type EnvSchema = Record<string, Joi.Schema>;

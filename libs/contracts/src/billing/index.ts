@@ -1,0 +1,3 @@
+export * from './billing.messages';
+export * from './cost-model';
+export * from './licence-rules';

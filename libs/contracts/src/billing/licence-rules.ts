@@ -1,0 +1,89 @@
+import type { JobSnapshot } from '../media/job-snapshot';
+
+export type LicenceType = 'FREE' | 'PREMIUM' | 'ENTERPRISE';
+type Quality = JobSnapshot['quality'];
+
+export interface LicenceLimits {
+  maxOutputsPerJob: number;
+  bestQuality: Quality;
+  maxUploadBytes: number;
+  maxConcurrentJobs: number;
+}
+
+const MiB = 1024 * 1024;
+
+/** The licence table (docs/billing.md). An expired licence counts as FREE. */
+export const LICENCES: Readonly<Record<LicenceType, LicenceLimits>> = {
+  FREE: {
+    maxOutputsPerJob: 10,
+    bestQuality: 'MEDIUM',
+    maxUploadBytes: 200 * MiB,
+    maxConcurrentJobs: 1,
+  },
+  PREMIUM: {
+    maxOutputsPerJob: 100,
+    bestQuality: 'HIGH',
+    maxUploadBytes: 2048 * MiB,
+    maxConcurrentJobs: 3,
+  },
+  ENTERPRISE: {
+    maxOutputsPerJob: 1000,
+    bestQuality: 'ULTRA',
+    maxUploadBytes: 2048 * MiB,
+    maxConcurrentJobs: 10,
+  },
+};
+
+const QUALITY_RANK: Readonly<Record<Quality, number>> = { LOW: 0, MEDIUM: 1, HIGH: 2, ULTRA: 3 };
+
+export interface EffectiveLicence {
+  type: LicenceType;
+  limits: LicenceLimits;
+  /** The licence held, when it has expired and FREE limits apply instead. */
+  expired?: LicenceType;
+}
+
+/** Pure: the licence that applies now. */
+export function effectiveLicence(
+  type: LicenceType,
+  expiry: Date | null,
+  now = new Date(),
+): EffectiveLicence {
+  if (type !== 'FREE' && expiry && expiry.getTime() <= now.getTime()) {
+    return { type: 'FREE', limits: LICENCES.FREE, expired: type };
+  }
+  return { type, limits: LICENCES[type] };
+}
+
+export interface LicenceProblem {
+  code: 'LICENCE_LIMIT' | 'LICENCE_EXPIRED';
+  message: string;
+}
+
+/** Pure: why this licence may not run such a job, or null. */
+export function jobLicenceProblem(
+  licence: EffectiveLicence,
+  job: { outputCount: number; quality: Quality; activeJobs: number },
+): LicenceProblem | null {
+  const { limits } = licence;
+  const code = licence.expired ? 'LICENCE_EXPIRED' : 'LICENCE_LIMIT';
+  const prefix = licence.expired
+    ? `your ${licence.expired} licence has expired, so FREE limits apply: `
+    : '';
+  if (job.outputCount > limits.maxOutputsPerJob) {
+    return {
+      code,
+      message: `${prefix}at most ${limits.maxOutputsPerJob} outputs per job (${job.outputCount} asked)`,
+    };
+  }
+  if (QUALITY_RANK[job.quality] > QUALITY_RANK[limits.bestQuality]) {
+    return {
+      code,
+      message: `${prefix}the best quality allowed is ${limits.bestQuality} (${job.quality} asked)`,
+    };
+  }
+  if (job.activeJobs >= limits.maxConcurrentJobs) {
+    return { code, message: `${prefix}at most ${limits.maxConcurrentJobs} jobs at a time` };
+  }
+  return null;
+}

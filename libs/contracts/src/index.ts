@@ -1,0 +1,5 @@
+export * from './nats-names';
+export * from './validation';
+export * from './reply';
+export * from './media';
+export * from './billing';

@@ -1,0 +1,2 @@
+export * from './media-job.messages';
+export * from './job-snapshot';

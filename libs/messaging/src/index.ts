@@ -1,0 +1,5 @@
+export * from './nats-connection.provider';
+export * from './messaging.module';
+export * from './json-codec';
+export * from './media-jobs-stream';
+export * from './billing-client.factory';

@@ -1,0 +1,82 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
+import { nanos } from '@nats-io/nats-core';
+import type { NatsNames } from '@app/contracts';
+
+export interface MediaJobsQueueOptions {
+  /** How long a worker may hold a job without an ack or an in-progress ack before redelivery. */
+  ackWaitMs: number;
+  /** Deliveries of one job before it is given up (the worker then marks it FAILED). */
+  maxDeliver: number;
+}
+
+/** Republishing a job within this window is deduplicated by its message id (the job id). */
+const DUPLICATE_WINDOW_MS = 24 * 3600 * 1000;
+
+/**
+ * The media job stream: work-queue retention (a message is removed once acked). The gateway
+ * makes sure it exists before publishing; create-or-update, so any process may call it.
+ */
+export async function ensureMediaJobsStream(
+  jsm: JetStreamManager,
+  names: NatsNames,
+): Promise<void> {
+  const stream = {
+    name: names.media.jobsStream,
+    subjects: [names.media.jobsSubject],
+    retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File,
+    duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+  };
+  try {
+    await jsm.streams.info(stream.name);
+    await jsm.streams.update(stream.name, {
+      subjects: stream.subjects,
+      duplicate_window: stream.duplicate_window,
+    });
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    await jsm.streams.add(stream);
+  }
+}
+
+/**
+ * The stream plus the one durable pull consumer that every worker shares, so each job goes to
+ * one worker at a time. Create-or-update.
+ */
+export async function ensureMediaJobsQueue(
+  jsm: JetStreamManager,
+  names: NatsNames,
+  options: MediaJobsQueueOptions,
+): Promise<void> {
+  await ensureMediaJobsStream(jsm, names);
+  const stream = { name: names.media.jobsStream };
+  const consumer = {
+    durable_name: names.media.workersConsumer,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(options.ackWaitMs),
+    max_deliver: options.maxDeliver,
+    max_ack_pending: 1000,
+  };
+  try {
+    await jsm.consumers.info(stream.name, consumer.durable_name);
+    await jsm.consumers.update(stream.name, consumer.durable_name, {
+      ack_wait: consumer.ack_wait,
+      max_deliver: consumer.max_deliver,
+      max_ack_pending: consumer.max_ack_pending,
+    });
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    await jsm.consumers.add(stream.name, consumer);
+  }
+}
+
+function isNotFound(e: unknown): boolean {
+  return /not found/i.test((e as Error)?.message ?? '');
+}

@@ -1,0 +1,170 @@
+import type { AspectRatio, OutputFormat, Quality } from './mixing-settings';
+
+export interface VideoEncoding {
+  codec: 'libx264';
+  profile: 'high';
+  level: string;
+  preset: 'veryfast' | 'fast' | 'medium';
+  crf: number;
+  maxrateKbps: number;
+  bufsizeKbps: number;
+  /** Frames per GOP; every GOP is closed and fixed-length (no scene-cut keyframes). */
+  gop: number;
+  /** null keeps x264's default (3); AVI gets 0 because AVI has no presentation timestamps. */
+  bFrames: number | null;
+  pixFmt: 'yuv420p';
+}
+
+export interface AudioEncoding {
+  codec: 'aac' | 'pcm_s16le';
+  sampleRate: 48000;
+  channels: 2;
+  /** null for PCM, whose rate is fixed by the format (1536 kb/s at 48 kHz stereo). */
+  bitrateKbps: number | null;
+}
+
+export interface OutputProfile {
+  /** Identity of the mezzanines this profile needs; MP4 and MOV share it. Safe in file paths. */
+  key: string;
+  format: OutputFormat;
+  quality: Quality;
+  aspectRatio: AspectRatio;
+  width: number;
+  height: number;
+  fps: number;
+  video: VideoEncoding;
+  audio: AudioEncoding;
+  container: 'mp4' | 'mov' | 'avi';
+  extension: 'mp4' | 'mov' | 'avi';
+  /** moov atom moved before the media data, so playback starts before the download ends. */
+  faststart: boolean;
+}
+
+interface QualityRow {
+  shortSide: number;
+  fps: number;
+  level: string;
+  preset: VideoEncoding['preset'];
+  crf: number;
+  maxrateKbps: number;
+  audioKbps: number;
+}
+
+/** The table in docs/mixing.md; change both together. */
+export const QUALITY_TABLE: Readonly<Record<Quality, QualityRow>> = {
+  LOW: {
+    shortSide: 480,
+    fps: 30,
+    level: '4.0',
+    preset: 'veryfast',
+    crf: 28,
+    maxrateKbps: 1500,
+    audioKbps: 96,
+  },
+  MEDIUM: {
+    shortSide: 720,
+    fps: 30,
+    level: '4.0',
+    preset: 'fast',
+    crf: 23,
+    maxrateKbps: 4000,
+    audioKbps: 128,
+  },
+  HIGH: {
+    shortSide: 1080,
+    fps: 30,
+    level: '4.1',
+    preset: 'medium',
+    crf: 20,
+    maxrateKbps: 8000,
+    audioKbps: 192,
+  },
+  ULTRA: {
+    shortSide: 2160,
+    fps: 30,
+    level: '5.1',
+    preset: 'medium',
+    crf: 18,
+    maxrateKbps: 35000,
+    audioKbps: 256,
+  },
+};
+
+/** Bump when mezzanine encoding changes, so caches built by older code are not reused. */
+const MEZZANINE_VERSION = 1;
+const GOP_SECONDS = 2;
+
+/** Frame size for a quality's short side: 16:9 480 → 854×480, 4:5 1080 → 1080×1350. */
+export function frameSize(
+  shortSide: number,
+  aspect: AspectRatio,
+): { width: number; height: number } {
+  const long = (num: number, den: number): number => even((shortSide * num) / den);
+  switch (aspect) {
+    case '16:9':
+      return { width: long(16, 9), height: shortSide };
+    case '9:16':
+      return { width: shortSide, height: long(16, 9) };
+    case '1:1':
+      return { width: shortSide, height: shortSide };
+    case '4:5':
+      return { width: shortSide, height: long(5, 4) };
+  }
+}
+
+function even(n: number): number {
+  return Math.round(n / 2) * 2;
+}
+
+/** Pure: the full encoding profile of quality × format × aspect ratio. */
+export function outputProfile(
+  quality: Quality,
+  format: OutputFormat,
+  aspectRatio: AspectRatio,
+): OutputProfile {
+  const row = QUALITY_TABLE[quality];
+  const { width, height } = frameSize(row.shortSide, aspectRatio);
+  const avi = format === 'AVI';
+  const video: VideoEncoding = {
+    codec: 'libx264',
+    profile: 'high',
+    level: row.level,
+    preset: row.preset,
+    crf: row.crf,
+    maxrateKbps: row.maxrateKbps,
+    bufsizeKbps: row.maxrateKbps * 2,
+    gop: row.fps * GOP_SECONDS,
+    bFrames: avi ? 0 : null,
+    pixFmt: 'yuv420p',
+  };
+  const audio: AudioEncoding = avi
+    ? { codec: 'pcm_s16le', sampleRate: 48000, channels: 2, bitrateKbps: null }
+    : { codec: 'aac', sampleRate: 48000, channels: 2, bitrateKbps: row.audioKbps };
+  const flavour = avi ? 'b0-pcm' : 'aac';
+  const key = `v${MEZZANINE_VERSION}-${quality.toLowerCase()}-${width}x${height}-${row.fps}-${flavour}`;
+  const extension = format.toLowerCase() as OutputProfile['extension'];
+  return {
+    key,
+    format,
+    quality,
+    aspectRatio,
+    width,
+    height,
+    fps: row.fps,
+    video,
+    audio,
+    container: extension,
+    extension,
+    faststart: !avi,
+  };
+}
+
+/**
+ * Default orientation from a clip's displayed size (after rotation): landscape → 16:9, about
+ * square (within 5%) → 1:1, tall portrait (≥ 3:2) → 9:16, other portrait → 4:5.
+ */
+export function aspectRatioFor(width: number, height: number): AspectRatio {
+  if (width > height * 1.05) return '16:9';
+  if (height > width * 1.05) return height / width >= 1.5 ? '9:16' : '4:5';
+  return '1:1';
+}

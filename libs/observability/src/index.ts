@@ -1,0 +1,3 @@
+export * from './metrics';
+export * from './http-metrics.middleware';
+export * from './metrics-server';

@@ -1,0 +1,3 @@
+export * from './storage';
+export * from './local-disk.storage';
+export * from './storage.module';

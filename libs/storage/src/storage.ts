@@ -1,0 +1,64 @@
+import type { Readable } from 'node:stream';
+
+/** Where an object lives, as stored in the database `path` columns. */
+export type StorageLocation = string;
+
+export interface WriteResult {
+  location: StorageLocation;
+  size: number;
+}
+
+export interface ByteRange {
+  start: number;
+  /** inclusive */
+  end: number;
+}
+
+/**
+ * The storage every app shares. Keys are relative ("users/u1/projects/p1/sources/v1.mp4");
+ * locations are what a driver returns for a key and what the database keeps. A write is never
+ * visible under its final name until it is complete.
+ */
+export interface Storage {
+  /** Streams `source` into `key`; a failed or aborted write leaves nothing behind. */
+  write(key: string, source: Readable, options?: { signal?: AbortSignal }): Promise<WriteResult>;
+  /** Moves a finished local file (e.g. an ffmpeg output) into the store under `key`. */
+  importFile(key: string, localFile: string): Promise<WriteResult>;
+  read(location: StorageLocation, range?: ByteRange): Promise<Readable>;
+  size(location: StorageLocation): Promise<number | null>;
+  /** A path on this machine that ffmpeg can read. */
+  localPath(location: StorageLocation): Promise<string>;
+  /** Removes one object; missing objects are not an error. */
+  delete(location: StorageLocation): Promise<void>;
+  /** Removes every object whose key starts with `prefix` (a project's folder). */
+  deletePrefix(prefix: string): Promise<void>;
+  locationOf(key: string): StorageLocation;
+}
+
+export const STORAGE = Symbol('STORAGE');
+
+/** The layout of keys: by user, then project (shared/ARCHITECTURE.md "Storage"). */
+export const storageKeys = {
+  project: (userId: string, projectId: string) => `users/${userId}/projects/${projectId}`,
+  source: (userId: string, projectId: string, filename: string) =>
+    `users/${userId}/projects/${projectId}/sources/${filename}`,
+  mezzanine: (
+    userId: string,
+    projectId: string,
+    videoId: string,
+    profileKey: string,
+    ext: string,
+  ) => `users/${userId}/projects/${projectId}/mezzanines/${videoId}/${profileKey}.${ext}`,
+  output: (userId: string, projectId: string, jobId: string, filename: string) =>
+    `users/${userId}/projects/${projectId}/jobs/${jobId}/${filename}`,
+};
+
+const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** Keys are built by the service from ids it generated; anything else is refused outright. */
+export function assertSafeKey(key: string): void {
+  const segments = key.split('/');
+  if (!segments.length || !segments.every((s) => SAFE_SEGMENT.test(s) && s !== '..')) {
+    throw new Error(`unsafe storage key: ${JSON.stringify(key)}`);
+  }
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Shared steps of `npm start` and `npm test`: make a fresh machine ready without asking.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+if [[ -f .env ]]; then set -a; source .env; set +a; fi
+export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/videomixpro}"
+export NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
+
+log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+ensure_node_modules() {
+  # npm ci when node_modules is missing or older than the lockfile.
+  if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    log "installing npm dependencies (npm ci)"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+ensure_ffmpeg() {
+  if ! command -v "${FFMPEG_PATH:-ffmpeg}" >/dev/null || ! command -v "${FFPROBE_PATH:-ffprobe}" >/dev/null; then
+    log "installing ffmpeg (Debian package)"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq ffmpeg >/dev/null
+  fi
+}
+
+# host and port of a URL like scheme://user@host:port/db
+url_host() { node -e 'const u=new URL(process.argv[1]);console.log(u.hostname)' "$1"; }
+url_port() { node -e 'const u=new URL(process.argv[1]);console.log(u.port||process.argv[2])' "$1" "$2"; }
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+wait_port() {
+  local host=$1 port=$2 name=$3
+  for _ in $(seq 1 60); do port_open "$host" "$port" && return 0; sleep 0.5; done
+  echo "error: $name does not answer on $host:$port" >&2
+  return 1
+}
+
+ensure_postgres() {
+  local host port
+  host=$(url_host "$DATABASE_URL"); port=$(url_port "$DATABASE_URL" 5432)
+  if ! port_open "$host" "$port"; then
+    if command -v pg_ctlcluster >/dev/null && [[ -d /etc/postgresql ]]; then
+      log "starting PostgreSQL"
+      as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+    fi
+    wait_port "$host" "$port" PostgreSQL
+  fi
+}
+
+ensure_nats() {
+  local host port
+  host=$(url_host "$NATS_URL"); port=$(url_port "$NATS_URL" 4222)
+  if ! port_open "$host" "$port"; then
+    if [[ -x /usr/sbin/nats-server ]]; then
+      log "starting NATS with JetStream"
+      as_root mkdir -p /var/lib/nats-server
+      as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- \
+        -a 127.0.0.1 -p "$port" -js -sd /var/lib/nats-server -l /var/log/nats-server.log
+    fi
+    wait_port "$host" "$port" NATS
+  fi
+}
+
+# Creates the database named in DATABASE_URL when it does not exist.
+ensure_database() {
+  node -e '
+    const { Client } = require("pg");
+    const target = new URL(process.argv[1]);
+    const db = decodeURIComponent(target.pathname.slice(1));
+    const admin = new URL(target); admin.pathname = "/postgres";
+    const c = new Client({ connectionString: admin.toString() });
+    (async () => {
+      await c.connect();
+      const r = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [db]);
+      if (!r.rowCount) { await c.query(`CREATE DATABASE "${db.replace(/"/g, "\"\"")}"`); console.log(`created database ${db}`); }
+      await c.end();
+    })().catch((e) => { console.error(e.message); process.exit(1); });
+  ' "$DATABASE_URL"
+}
+
+prisma_generate() { npx --no-install prisma generate >/dev/null; }
+migrate() { npx --no-install prisma migrate deploy; }

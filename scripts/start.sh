@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# npm start: the whole system on this machine: installs what is missing, migrates, seeds, then
+# runs gateway, billing and one media worker with prefixed logs. Ctrl-C stops all three.
+source "$(dirname "$0")/lib.sh"
+
+ensure_node_modules
+ensure_ffmpeg
+ensure_postgres
+ensure_nats
+ensure_database
+prisma_generate
+log "applying migrations"; migrate
+log "seeding"; npx --no-install tsx prisma/seed.ts
+log "building"; npm run --silent build
+PORT="${PORT:-3000}"
+log "starting gateway, billing and a media worker - Swagger UI: http://localhost:${PORT}/docs"
+exec npx --no-install concurrently --kill-others --names gateway,billing,worker \
+  --prefix-colors blue,magenta,green \
+  "node dist/apps/gateway/src/main.js" \
+  "node dist/apps/billing/src/main.js" \
+  "node dist/apps/media-worker/src/main.js"
