@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { readdir, readFile, stat, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startGateway, type TestGateway } from '../support/gateway';
@@ -51,7 +52,8 @@ async function storedFiles(): Promise<string[]> {
   for (const f of all)
     if (!f.startsWith('.tmp') && (await stat(path.join(root, f))).isFile()) files.push(f);
   const tmp = await readdir(path.join(root, '.tmp')).catch(() => []);
-  return [...files, ...tmp.map((t) => `.tmp/${t}`)];
+  const spooled = await readdir(process.env.UPLOAD_TMP_DIR!).catch(() => []);
+  return [...files, ...tmp.map((t) => `.tmp/${t}`), ...spooled.map((t) => `spool/${t}`)];
 }
 
 async function expectNothingLeft(before: string[], videosBefore: number) {
@@ -106,9 +108,9 @@ describe('uploads accepted and probed', () => {
       expect(res.body.duration).toBeLessThan(2.2);
       expect(res.body.size).toBe((await stat(file)).size);
       const row = await db.prisma.videoFile.findUniqueOrThrow({ where: { id: res.body.id } });
-      expect(path.isAbsolute(row.path)).toBe(true);
+      expect(row.path).toMatch(/^file:\/\/\//);
       expect(row.filename).not.toContain('my clip');
-      expect(await readFile(row.path)).toEqual(await readFile(file));
+      expect(await readFile(fileURLToPath(row.path))).toEqual(await readFile(file));
     });
   }
 
@@ -244,7 +246,7 @@ describe('uploads refused, leaving nothing behind', () => {
     const res = await upload(await clip(), '../../../../etc/evil.mp4').expect(201);
     expect(res.body.originalName).toBe('evil.mp4');
     const row = await db.prisma.videoFile.findUniqueOrThrow({ where: { id: res.body.id } });
-    expect(row.path.startsWith(path.resolve(process.env.STORAGE_DIR!))).toBe(true);
+    expect(fileURLToPath(row.path).startsWith(path.resolve(process.env.STORAGE_DIR!))).toBe(true);
     await request(gw.server)
       .delete(`/api/v1/projects/${projectId}/videos/${res.body.id}`)
       .set('Authorization', `Bearer ${token}`)
@@ -387,7 +389,7 @@ describe('listing, moving and deleting', () => {
       .delete(`/api/v1/projects/${projectId}/videos/${v.id}`)
       .set(auth)
       .expect(204);
-    await expect(stat(row.path)).rejects.toThrow();
+    await expect(stat(fileURLToPath(row.path))).rejects.toThrow();
     await request(gw.server)
       .delete(`/api/v1/projects/${projectId}/videos/${v.id}`)
       .set(auth)

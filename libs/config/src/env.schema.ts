@@ -24,7 +24,16 @@ export const commonEnvSchema = {
     .pattern(/^[A-Za-z0-9_-]+$/)
     .max(40)
     .default('vmp'),
+  /** Where files live: local disk (one machine) or the NATS Object Store (docs/storage.md). */
+  STORAGE_DRIVER: Joi.string().valid('local', 'nats').default('local'),
   STORAGE_DIR: Joi.string().default('./data/storage'),
+  /** Object Store buckets are `<prefix>_sources|_mezzanines|_outputs`; defaults to NATS_PREFIX. */
+  STORAGE_NATS_BUCKET_PREFIX: Joi.string()
+    .pattern(/^[A-Za-z0-9_-]+$/)
+    .max(40)
+    .allow('')
+    .default(''),
+  STORAGE_NATS_REPLICAS: Joi.number().integer().min(1).max(5).default(1),
   FFMPEG_PATH: Joi.string().default('ffmpeg'),
   FFPROBE_PATH: Joi.string().default('ffprobe'),
 };
@@ -53,6 +62,8 @@ export const gatewayEnvSchema = {
   AUTH_RATE_LIMIT: Joi.number().integer().min(1).default(10),
   AUTH_RATE_WINDOW_SECONDS: Joi.number().integer().min(1).default(60),
   CORS_ORIGINS: Joi.string().allow('').default(''),
+  /** Uploads are spooled here while ffprobe checks them, then streamed into storage. */
+  UPLOAD_TMP_DIR: Joi.string().default('./data/tmp/uploads'),
 };
 
 export const billingEnvSchema = {
@@ -72,6 +83,11 @@ export const workerEnvSchema = {
   JOB_ACK_WAIT_MS: Joi.number().integer().min(1000).default(30000),
   JOB_MAX_DELIVER: Joi.number().integer().min(1).max(100).default(5),
   WORK_DIR: Joi.string().default('./data/work'),
+  /** Local copies of sources from a remote store (STORAGE_DRIVER=nats), least recently used first out. */
+  WORKER_CACHE_MAX_BYTES: Joi.number()
+    .integer()
+    .min(1024 * 1024)
+    .default(10 * 1024 * 1024 * 1024),
 };
 
 export type EnvSchema = Record<string, Joi.Schema>;

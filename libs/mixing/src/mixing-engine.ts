@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { FfmpegRunner, MediaInfo } from '@app/media';
 import { assemble } from './assembler';
 import type { MixingSettings } from './mixing-settings';
-import { MezzanineCache, type EnsuredMezzanine } from './normalizer';
+import { MezzanineCache, type EnsuredMezzanine, type MezzanineStore } from './normalizer';
 import { buildOutputMetadata } from './output-metadata';
 import { aspectRatioFor, outputProfile, type OutputProfile } from './output-profiles';
 import { COPY_COST_PER_ENCODE_SECOND, ProgressTracker } from './progress-tracker';
@@ -62,6 +62,8 @@ export interface MixingEngineOptions {
   /** Where mezzanines are kept between jobs (one folder per profile key). */
   cacheDir: string;
   runner: FfmpegRunner;
+  /** A store shared with other workers, behind the local cache (remote storage drivers). */
+  mezzanineStore?: MezzanineStore;
   /** Outputs written per ffmpeg process (in plan order); see docs/mixing.md. */
   assembleBatchSize?: number;
 }
@@ -80,7 +82,7 @@ export class MixingEngine {
   readonly cache: MezzanineCache;
 
   constructor(private readonly options: MixingEngineOptions) {
-    this.cache = new MezzanineCache(options.cacheDir, options.runner);
+    this.cache = new MezzanineCache(options.cacheDir, options.runner, options.mezzanineStore);
   }
 
   profileFor(

@@ -92,6 +92,21 @@ export interface EnsureOptions {
   onProgress?: (outTimeSeconds: number) => void;
 }
 
+/**
+ * A shared tier behind the local cache: mezzanines another worker (on another machine) already
+ * made are fetched instead of encoded again, and fresh ones are shared.
+ */
+export interface MezzanineStore {
+  /** Copies the shared mezzanine into `file` (whole or not at all); false when there is none. */
+  fetch(
+    videoId: string,
+    profile: OutputProfile,
+    file: string,
+    signal?: AbortSignal,
+  ): Promise<boolean>;
+  publish(videoId: string, profile: OutputProfile, file: string): Promise<void>;
+}
+
 export interface EnsuredMezzanine extends Mezzanine {
   /** True when this call ran the encode, false when the file was cached or made by another call. */
   encoded: boolean;
@@ -104,11 +119,12 @@ export interface EnsuredMezzanine extends Mezzanine {
  * one mezzanine share a single encode.
  */
 export class MezzanineCache {
-  private readonly inFlight = new Map<string, Promise<Mezzanine>>();
+  private readonly inFlight = new Map<string, Promise<boolean>>();
 
   constructor(
     readonly cacheDir: string,
     private readonly runner: FfmpegRunner,
+    private readonly store?: MezzanineStore,
   ) {}
 
   dirFor(profile: OutputProfile): string {
@@ -143,19 +159,24 @@ export class MezzanineCache {
         if (!(error instanceof FfmpegAbortedError) || options.signal?.aborted) throw error;
       }
     }
-    const encode = this.encode(clip, profile, options).then(() => described);
-    this.inFlight.set(mezzanine.path, encode);
+    const produce = this.produce(clip, profile, options);
+    this.inFlight.set(mezzanine.path, produce);
     try {
-      await encode;
-      return { ...described, encoded: true };
+      return { ...described, encoded: await produce };
     } finally {
       this.inFlight.delete(mezzanine.path);
     }
   }
 
-  private async encode(clip: SourceClip, profile: OutputProfile, options: EnsureOptions) {
+  /** Fetches the mezzanine from the shared store, or encodes (and shares) it: true when encoded. */
+  private async produce(
+    clip: SourceClip,
+    profile: OutputProfile,
+    options: EnsureOptions,
+  ): Promise<boolean> {
     const target = this.pathFor(clip.videoId, profile);
     mkdirSync(this.dirFor(profile), { recursive: true });
+    if (await this.store?.fetch(clip.videoId, profile, target, options.signal)) return false;
     const partial = join(this.dirFor(profile), `.partial-${randomUUID()}.mov`);
     try {
       await this.runner.run(buildNormalizeArgs(clip, profile, partial), options);
@@ -163,5 +184,7 @@ export class MezzanineCache {
     } finally {
       rmSync(partial, { force: true });
     }
+    await this.store?.publish(clip.videoId, profile, target);
+    return true;
   }
 }

@@ -1,3 +1,5 @@
 export * from './storage';
 export * from './local-disk.storage';
+export * from './nats-object.storage';
+export * from './local-file-cache';
 export * from './storage.module';

@@ -1,17 +1,19 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat, copyFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { assertSafeKey, type ByteRange, type Storage, type WriteResult } from './storage';
 
 /**
- * Local-disk storage under one root folder (STORAGE_DIR). Locations are absolute paths, as the
- * seed's `path` columns say. Writes go to `<root>/.tmp/<uuid>` and are renamed into place when
+ * Local-disk storage under one root folder (STORAGE_DIR). Locations are `file://` URLs of
+ * absolute paths (bare absolute paths, as older rows hold, are read too). Writes go to `<root>/.tmp/<uuid>` and are renamed into place when
  * complete, so a partial file never has a final name.
  */
 export class LocalDiskStorage implements Storage {
+  readonly driver = 'local' as const;
   readonly root: string;
   private readonly tmpDir: string;
 
@@ -21,6 +23,10 @@ export class LocalDiskStorage implements Storage {
   }
 
   locationOf(key: string): string {
+    return pathToFileURL(this.fileOf(key)).href;
+  }
+
+  private fileOf(key: string): string {
     assertSafeKey(key);
     return path.join(this.root, key);
   }
@@ -30,7 +36,7 @@ export class LocalDiskStorage implements Storage {
     source: Readable,
     options: { signal?: AbortSignal } = {},
   ): Promise<WriteResult> {
-    const final = this.locationOf(key);
+    const final = this.fileOf(key);
     const tmp = await this.tempPath();
     try {
       await pipeline(source, createWriteStream(tmp, { flags: 'wx' }), { signal: options.signal });
@@ -42,7 +48,7 @@ export class LocalDiskStorage implements Storage {
   }
 
   async importFile(key: string, localFile: string): Promise<WriteResult> {
-    const final = this.locationOf(key);
+    const final = this.fileOf(key);
     try {
       return await this.moveIntoPlace(localFile, final);
     } catch (e) {
@@ -69,7 +75,7 @@ export class LocalDiskStorage implements Storage {
     }
   }
 
-  async localPath(location: string): Promise<string> {
+  localFile(location: string): string {
     return this.ownPath(location);
   }
 
@@ -78,12 +84,13 @@ export class LocalDiskStorage implements Storage {
   }
 
   async deletePrefix(prefix: string): Promise<void> {
-    await rm(this.locationOf(prefix), { recursive: true, force: true });
+    await rm(this.fileOf(prefix), { recursive: true, force: true });
   }
 
   /** A path handed in from the database must lie inside the root. */
   private ownPath(location: string): string {
-    const resolved = path.resolve(location);
+    const file = location.startsWith('file:') ? fileURLToPath(location) : location;
+    const resolved = path.resolve(file);
     if (!resolved.startsWith(this.root + path.sep)) {
       throw new Error(`location outside the storage root: ${location}`);
     }
@@ -98,6 +105,6 @@ export class LocalDiskStorage implements Storage {
   private async moveIntoPlace(from: string, final: string): Promise<WriteResult> {
     await mkdir(path.dirname(final), { recursive: true });
     await rename(from, final);
-    return { location: final, size: (await stat(final)).size };
+    return { location: pathToFileURL(final).href, size: (await stat(final)).size };
   }
 }

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 
-/** Where an object lives, as stored in the database `path` columns. */
+/** Where an object lives, as stored in the database `path` columns: a URL with the driver's scheme. */
 export type StorageLocation = string;
 
 export interface WriteResult {
@@ -14,20 +14,26 @@ export interface ByteRange {
   end: number;
 }
 
+export type StorageDriver = 'local' | 'nats' | 's3';
+
 /**
  * The storage every app shares. Keys are relative ("users/u1/projects/p1/sources/v1.mp4");
- * locations are what a driver returns for a key and what the database keeps. A write is never
- * visible under its final name until it is complete.
+ * locations are what a driver returns for a key and what the database keeps (`file:///…`,
+ * `nats://bucket/key`, `s3://bucket/key`). A write is never visible under its final name until
+ * it is complete. Nothing here assumes the caller runs on the machine that holds the bytes: code
+ * that needs a local file (ffmpeg) asks `localFile` and falls back to a download (LocalFileCache).
  */
 export interface Storage {
+  readonly driver: StorageDriver;
   /** Streams `source` into `key`; a failed or aborted write leaves nothing behind. */
   write(key: string, source: Readable, options?: { signal?: AbortSignal }): Promise<WriteResult>;
-  /** Moves a finished local file (e.g. an ffmpeg output) into the store under `key`. */
+  /** Moves a finished local file (e.g. an ffmpeg output) into the store under `key`; the local file is gone afterwards. */
   importFile(key: string, localFile: string): Promise<WriteResult>;
+  /** The object's bytes (a missing object rejects here, not later on the stream). */
   read(location: StorageLocation, range?: ByteRange): Promise<Readable>;
   size(location: StorageLocation): Promise<number | null>;
-  /** A path on this machine that ffmpeg can read. */
-  localPath(location: StorageLocation): Promise<string>;
+  /** The object's own file on this machine when the driver keeps one there (local disk), else null. */
+  localFile(location: StorageLocation): string | null;
   /** Removes one object; missing objects are not an error. */
   delete(location: StorageLocation): Promise<void>;
   /** Removes every object whose key starts with `prefix` (a project's folder). */

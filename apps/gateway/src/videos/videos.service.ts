@@ -13,10 +13,12 @@ import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { effectiveLicence } from '@app/contracts';
 import { PrismaService, type Prisma, type VideoFile } from '@app/database';
-import { STORAGE, storageKeys, type Storage, type WriteResult } from '@app/storage';
+import { rm } from 'node:fs/promises';
+import { STORAGE, storageKeys, type Storage } from '@app/storage';
 import { checkTailDecodes, MediaProbeError, probe, type MediaInfo } from '@app/media';
 import { ACCEPTED_CONTAINERS, containerFormat, displayName } from './upload/container-format';
 import { receiveUpload, UploadRefusedError } from './upload/multipart-upload';
+import { spoolUpload, type SpooledFile } from './upload/upload-spool';
 import type { AuthUser } from '../auth/current-user.decorator';
 import type { ListVideosQueryDto } from './dto/list-videos-query.dto';
 
@@ -48,15 +50,17 @@ export class VideosService {
     await this.ownedProject(userId, projectId);
     // The smaller of the server's limit and the caller's licence's (docs/billing.md).
     const licence = effectiveLicence(user.licenseType, user.licenseExpiry);
-    const maxBytes = Math.min(this.config.getOrThrow<number>('MAX_UPLOAD_BYTES'), licence.limits.maxUploadBytes);
+    const maxBytes = Math.min(
+      this.config.getOrThrow<number>('MAX_UPLOAD_BYTES'),
+      licence.limits.maxUploadBytes,
+    );
     let received;
     try {
-      received = await receiveUpload<WriteResult>(req, {
+      received = await receiveUpload<SpooledFile>(req, {
         maxBytes,
         allowedFields: ['groupId'],
-        store: (file) =>
-          this.storage.write(storageKeys.source(userId, projectId, `${randomUUID()}.upload`), file),
-        discard: (stored) => this.storage.delete(stored.location),
+        store: (file) => spoolUpload(this.config.getOrThrow<string>('UPLOAD_TMP_DIR'), file),
+        discard: (spooled) => rm(spooled.path, { force: true }),
       });
     } catch (e) {
       if (e instanceof UploadRefusedError) throw fieldError(e.status, e.field, e.message);
@@ -67,12 +71,12 @@ export class VideosService {
       if (stored.size === 0) throw fieldError(400, 'file', 'the file is empty');
       const groupId = fields.groupId || null;
       if (groupId) await this.groupInProject(projectId, groupId);
-      const info = await this.probeUpload(stored.location, originalName);
+      const info = await this.probeUpload(stored.path, originalName);
       const format = containerFormat(info.formatName, originalName) as string;
       const filename = `${randomUUID()}.${format}`;
       const final = await this.storage.importFile(
         storageKeys.source(userId, projectId, filename),
-        await this.storage.localPath(stored.location),
+        stored.path,
       );
       try {
         return await this.prisma.videoFile.create({
@@ -93,7 +97,7 @@ export class VideosService {
         throw e;
       }
     } finally {
-      await this.storage.delete(stored.location).catch(() => undefined);
+      await rm(stored.path, { force: true });
     }
   }
 
@@ -137,8 +141,7 @@ export class VideosService {
   }
 
   /** ffprobe, then the container check (415), then a decode of the tail (truncation). */
-  private async probeUpload(location: string, originalName: string): Promise<MediaInfo> {
-    const path = await this.storage.localPath(location);
+  private async probeUpload(path: string, originalName: string): Promise<MediaInfo> {
     try {
       const info = await probe(path);
       if (!containerFormat(info.formatName, originalName)) {

@@ -10,7 +10,8 @@ import {
   probe,
 } from '@app/media';
 import { MixingEngine, type MixSource } from '@app/mixing';
-import { STORAGE, storageKeys, type Storage } from '@app/storage';
+import { STORAGE, storageKeys, type CachedFile, type Storage } from '@app/storage';
+import { JobFiles } from './job-files';
 import { JobEventsPublisher } from '../progress/job-events.publisher';
 import { ProgressReporter } from '../progress/progress-reporter';
 import { JobBilling } from '../billing/job-billing';
@@ -52,6 +53,7 @@ export class JobRunner {
     private readonly billing: JobBilling,
     private readonly ffmpeg: FfmpegRunnerProvider,
     @Inject(STORAGE) private readonly storage: Storage,
+    private readonly files: JobFiles,
     config: ConfigService,
   ) {
     this.workDir = path.resolve(config.getOrThrow<string>('WORK_DIR'));
@@ -90,6 +92,7 @@ export class JobRunner {
       return await this.settle(job);
     } finally {
       await rm(outputDir, { recursive: true, force: true });
+      await rm(`${outputDir}.work`, { recursive: true, force: true });
     }
   }
 
@@ -113,12 +116,13 @@ export class JobRunner {
     // A resumed job's engine reports progress over what is left; the job's covers the whole.
     const base = (100 * done.size) / Math.max(1, snapshot.combinations.length);
     const needed = new Set(snapshot.combinations.filter((_, i) => !done.has(i)).flat());
-    const sources = await this.sources(job, needed, signal);
+    const held: CachedFile[] = [];
+    const sources = await this.sources(job, needed, signal, held);
     await mkdir(outputDir, { recursive: true });
+    const mezzanines = this.files.mezzanines(userId, job.projectId, `${outputDir}.work`);
     const engine = new MixingEngine({
-      cacheDir: await this.storage.localPath(
-        this.storage.locationOf(`${storageKeys.project(userId, job.projectId)}/mezzanines`),
-      ),
+      cacheDir: mezzanines.cacheDir,
+      mezzanineStore: mezzanines.store,
       runner: this.ffmpeg.runner,
     });
     try {
@@ -155,30 +159,40 @@ export class JobRunner {
         },
       });
     } finally {
+      for (const file of held) file.release();
       await reporter.flush();
     }
   }
 
+  /** Each needed source as a local file (pinned in `held` until the render ends). */
   private async sources(
     job: LoadedJob,
     needed: Set<string>,
     signal: AbortSignal,
+    held: CachedFile[],
   ): Promise<MixSource[]> {
     const videos = job.project.videos.filter((v) => needed.has(v.id));
     if (videos.length !== needed.size) {
       throw new MediaProbeError('NOT_A_VIDEO', 'a video of the plan no longer exists');
     }
-    return Promise.all(
+    const settled = await Promise.allSettled(
       videos.map(async (v) => {
-        const local = await this.storage.localPath(v.path);
+        const file = await this.files.source(v.path, signal);
+        held.push(file);
         return {
           videoId: v.id,
-          path: local,
+          path: file.path,
           originalName: v.originalName,
-          info: await probe(local, { signal }),
+          info: await probe(file.path, { signal }),
         };
       }),
     );
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) {
+      for (const file of held.splice(0)) file.release();
+      throw failed.reason;
+    }
+    return settled.map((r) => (r as PromiseFulfilledResult<MixSource>).value);
   }
 
   /** The job reached a final state: charge what it produced, refund the rest (idempotent). */

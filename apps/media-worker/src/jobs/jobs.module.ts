@@ -5,6 +5,7 @@ import { JobsConsumer } from '../jobs-queue/jobs-consumer.service';
 import { RunningJobs } from '../jobs-queue/running-jobs';
 import { JobEventsPublisher } from '../progress/job-events.publisher';
 import { FfmpegRunnerProvider } from './ffmpeg-runner.provider';
+import { JobFiles } from './job-files';
 import { JobRepository } from './job-repository';
 import { JobRunner } from './job-runner.service';
 
@@ -12,6 +13,7 @@ import { JobRunner } from './job-runner.service';
   imports: [JobBillingModule],
   providers: [
     JobRepository,
+    JobFiles,
     JobRunner,
     JobEventsPublisher,
     FfmpegRunnerProvider,
