@@ -25,7 +25,7 @@ export const commonEnvSchema = {
     .max(40)
     .default('vmp'),
   /** Where files live: local disk (one machine) or the NATS Object Store (docs/storage.md). */
-  STORAGE_DRIVER: Joi.string().valid('local', 'nats').default('local'),
+  STORAGE_DRIVER: Joi.string().valid('local', 'nats', 's3').default('local'),
   STORAGE_DIR: Joi.string().default('./data/storage'),
   /** Object Store buckets are `<prefix>_sources|_mezzanines|_outputs`; defaults to NATS_PREFIX. */
   STORAGE_NATS_BUCKET_PREFIX: Joi.string()
@@ -34,6 +34,23 @@ export const commonEnvSchema = {
     .allow('')
     .default(''),
   STORAGE_NATS_REPLICAS: Joi.number().integer().min(1).max(5).default(1),
+  /** STORAGE_DRIVER=s3: any S3-compatible service (AWS, MinIO with S3_FORCE_PATH_STYLE=true). */
+  S3_BUCKET: Joi.string()
+    .pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
+    .when('STORAGE_DRIVER', { is: 's3', then: Joi.required(), otherwise: Joi.optional() }),
+  S3_ENDPOINT: Joi.string().uri({ scheme: ['http', 'https'] }).allow('').default(''),
+  S3_REGION: Joi.string().default('us-east-1'),
+  S3_FORCE_PATH_STYLE: Joi.boolean().default(false),
+  S3_ACCESS_KEY_ID: Joi.string().allow('').default(''),
+  S3_SECRET_ACCESS_KEY: Joi.string()
+    .allow('')
+    .default('')
+    .when('S3_ACCESS_KEY_ID', { is: Joi.string().min(1), then: Joi.string().min(1).required() }),
+  S3_VERSIONING: Joi.boolean().default(true),
+  S3_PART_BYTES: Joi.number()
+    .integer()
+    .min(5 * 1024 * 1024)
+    .default(8 * 1024 * 1024),
   FFMPEG_PATH: Joi.string().default('ffmpeg'),
   FFPROBE_PATH: Joi.string().default('ffprobe'),
 };
