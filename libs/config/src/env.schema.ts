@@ -100,6 +100,8 @@ export const workerEnvSchema = {
   JOB_ACK_WAIT_MS: Joi.number().integer().min(1000).default(30000),
   JOB_MAX_DELIVER: Joi.number().integer().min(1).max(100).default(5),
   WORK_DIR: Joi.string().default('./data/work'),
+  /** GET /metrics of this worker; 0 = off. */
+  WORKER_METRICS_PORT: Joi.number().port().default(9464),
   /** Local copies of sources from a remote store (STORAGE_DRIVER=nats), least recently used first out. */
   WORKER_CACHE_MAX_BYTES: Joi.number()
     .integer()

@@ -10,6 +10,8 @@ export interface FfmpegRunnerOptions {
   /** Time limit of one run unless the call gives its own. */
   defaultTimeoutMs?: number;
   ffmpegPath?: string;
+  /** Called as each process ends, with its wall-clock seconds (for metrics). */
+  onRunEnd?: (seconds: number, outcome: 'ok' | 'failed' | 'killed') => void;
 }
 
 export interface FfmpegRunOptions {
@@ -32,8 +34,10 @@ export class FfmpegRunner {
   readonly limiter: ConcurrencyLimiter;
   private readonly defaultTimeoutMs: number;
   private readonly binary: string;
+  private readonly onRunEnd: FfmpegRunnerOptions['onRunEnd'];
 
   constructor(options: FfmpegRunnerOptions = {}) {
+    this.onRunEnd = options.onRunEnd;
     this.limiter = new ConcurrencyLimiter(options.maxConcurrent ?? 2);
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.binary = options.ffmpegPath ?? ffmpegPath();
@@ -50,6 +54,7 @@ export class FfmpegRunner {
     const fullArgs = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error'];
     fullArgs.push('-progress', 'pipe:1', ...args);
     return new Promise<void>((resolve, reject) => {
+      const started = process.hrtime.bigint();
       const child = spawn(this.binary, fullArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       let killedFor: Error | undefined;
@@ -67,6 +72,8 @@ export class FfmpegRunner {
       });
       const settle = (error?: Error): void => {
         clearTimeout(timer);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        this.onRunEnd?.(seconds, killedFor ? 'killed' : error ? 'failed' : 'ok');
         signal?.removeEventListener('abort', onAbort);
         if (error) reject(error);
         else resolve();

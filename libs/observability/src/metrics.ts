@@ -17,8 +17,8 @@ export const httpRequestDuration = new Histogram({
 
 export const ffmpegSeconds = new Counter({
   name: 'ffmpeg_seconds_total',
-  help: 'Wall-clock seconds spent in ffmpeg processes, by kind of run',
-  labelNames: ['kind'] as const,
+  help: 'Wall-clock seconds spent in ffmpeg processes, by outcome (ok, failed, killed)',
+  labelNames: ['outcome'] as const,
   registers: [metricsRegistry],
 });
 
@@ -32,6 +32,12 @@ export const creditsMoved = new Counter({
 export const jobRedeliveries = new Counter({
   name: 'media_job_redeliveries_total',
   help: 'Media jobs delivered to a worker again (a worker died, failed or handed it back)',
+  registers: [metricsRegistry],
+});
+
+export const runningJobs = new Gauge({
+  name: 'media_worker_running_jobs',
+  help: 'Jobs this worker is rendering now',
   registers: [metricsRegistry],
 });
 

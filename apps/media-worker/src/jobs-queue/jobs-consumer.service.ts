@@ -9,6 +9,7 @@ import { jetstream, jetstreamManager, type Consumer, type JsMsg } from '@nats-io
 import type { NatsConnection } from '@nats-io/nats-core';
 import { MediaJobMessage, parsePayload, type NatsNames } from '@app/contracts';
 import { decodeJson, ensureMediaJobsQueue, InjectNats, InjectNatsNames } from '@app/messaging';
+import { jobRedeliveries } from '@app/observability';
 import { JobRunner, type JobOutcome } from '../jobs/job-runner.service';
 import { RunningJobs } from './running-jobs';
 
@@ -97,6 +98,7 @@ export class JobsConsumer implements OnApplicationBootstrap, BeforeApplicationSh
       msg.term('malformed');
       return;
     }
+    if (msg.info.deliveryCount > 1) jobRedeliveries.inc();
     // In-progress acks at a third of the ack wait: two can be lost before redelivery.
     const heartbeat = setInterval(() => msg.working(), Math.max(500, this.ackWaitMs / 3));
     const controller = this.running.start(jobId);

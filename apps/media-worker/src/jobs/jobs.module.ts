@@ -5,6 +5,7 @@ import { JobsConsumer } from '../jobs-queue/jobs-consumer.service';
 import { RunningJobs } from '../jobs-queue/running-jobs';
 import { JobEventsPublisher } from '../progress/job-events.publisher';
 import { FfmpegRunnerProvider } from './ffmpeg-runner.provider';
+import { WorkerMetrics } from '../metrics/worker-metrics.service';
 import { JobFiles } from './job-files';
 import { JobRepository } from './job-repository';
 import { JobRunner } from './job-runner.service';
@@ -20,6 +21,7 @@ import { JobRunner } from './job-runner.service';
     RunningJobs,
     JobsConsumer,
     CancelListener,
+    WorkerMetrics,
   ],
 })
 export class JobsModule {}
