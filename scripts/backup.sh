@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Backs up the database (pg_dump, custom format) and, with --with-storage, the storage folder,
 # into BACKUP_DIR with a UTC timestamp; keeps the newest BACKUP_KEEP backups (default 14).
-#   DATABASE_URL=... BACKUP_DIR=./data/backups scripts/backup.sh [--with-storage]
+#   MIGRATION_DATABASE_URL=... BACKUP_DIR=./data/backups scripts/backup.sh [--with-storage]
 # Prints the path of the database dump it wrote.
 set -euo pipefail
 
-: "${DATABASE_URL:?DATABASE_URL is required}"
+# The owner's URL: the application role cannot read past row level security.
+DATABASE_URL="${MIGRATION_DATABASE_URL:-${DATABASE_URL:-}}"
+: "${DATABASE_URL:?MIGRATION_DATABASE_URL (or DATABASE_URL) is required}"
 BACKUP_DIR="${BACKUP_DIR:-./data/backups}"
 BACKUP_KEEP="${BACKUP_KEEP:-14}"
 STORAGE_DIR="${STORAGE_DIR:-./data/storage}"

@@ -5,7 +5,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 if [[ -f .env ]]; then set -a; source .env; set +a; fi
-export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/videomixpro}"
+# The owner role runs migrations, seeds and backups; the services connect as the limited
+# application role (row level security applies to it), created by ensure_app_role.
+export MIGRATION_DATABASE_URL="${MIGRATION_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/videomixpro}"
+export DATABASE_URL="${DATABASE_URL:-postgresql://vmp_app@127.0.0.1:5432/videomixpro}"
 export NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
 
 log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
@@ -42,7 +45,7 @@ wait_port() {
 
 ensure_postgres() {
   local host port
-  host=$(url_host "$DATABASE_URL"); port=$(url_port "$DATABASE_URL" 5432)
+  host=$(url_host "$MIGRATION_DATABASE_URL"); port=$(url_port "$MIGRATION_DATABASE_URL" 5432)
   if ! port_open "$host" "$port"; then
     if command -v pg_ctlcluster >/dev/null && [[ -d /etc/postgresql ]]; then
       log "starting PostgreSQL"
@@ -66,7 +69,7 @@ ensure_nats() {
   fi
 }
 
-# Creates the database named in DATABASE_URL when it does not exist.
+# Creates the database named in MIGRATION_DATABASE_URL when it does not exist.
 ensure_database() {
   node -e '
     const { Client } = require("pg");
@@ -80,8 +83,10 @@ ensure_database() {
       if (!r.rowCount) { await c.query(`CREATE DATABASE "${db.replace(/"/g, "\"\"")}"`); console.log(`created database ${db}`); }
       await c.end();
     })().catch((e) => { console.error(e.message); process.exit(1); });
-  ' "$DATABASE_URL"
+  ' "$MIGRATION_DATABASE_URL"
 }
 
 prisma_generate() { npx --no-install prisma generate >/dev/null; }
 migrate() { npx --no-install prisma migrate deploy; }
+ensure_app_role() { npx --no-install tsx prisma/app-role.ts; }
+seed() { DATABASE_URL="$MIGRATION_DATABASE_URL" npx --no-install tsx prisma/seed.ts; }

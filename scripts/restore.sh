@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Restores a dump made by scripts/backup.sh into DATABASE_URL (created when missing; existing
 # objects are replaced), and the storage archive beside it into STORAGE_DIR when one exists.
-#   DATABASE_URL=... scripts/restore.sh data/backups/videomixpro-20261125T101500Z.dump
+#   MIGRATION_DATABASE_URL=... [APP_DATABASE_URL=postgresql://vmp_app@host/db] \
+#     scripts/restore.sh data/backups/videomixpro-20261125T101500Z.dump
 set -euo pipefail
 
 dump="${1:?usage: restore.sh <file.dump>}"
-: "${DATABASE_URL:?DATABASE_URL is required}"
+# The owner's URL: the application role cannot read past row level security.
+DATABASE_URL="${MIGRATION_DATABASE_URL:-${DATABASE_URL:-}}"
+: "${DATABASE_URL:?MIGRATION_DATABASE_URL (or DATABASE_URL) is required}"
 STORAGE_DIR="${STORAGE_DIR:-./data/storage}"
 [[ -f "$dump" ]] || { echo "no such dump: $dump" >&2; exit 2; }
 
@@ -25,6 +28,12 @@ node -e '
 
 pg_restore --clean --if-exists --no-owner --no-privileges --exit-on-error --single-transaction \
   --dbname="$DATABASE_URL" "$dump"
+
+# The dump carries no privileges: give the application role its grants again when it has one.
+if [[ -n "${APP_DATABASE_URL:-}" ]]; then
+  (cd "$(dirname "$0")/.." && MIGRATION_DATABASE_URL="$DATABASE_URL" DATABASE_URL="$APP_DATABASE_URL" \
+    npx --no-install tsx prisma/app-role.ts)
+fi
 
 archive="${dump%.dump}.storage.tar.gz"
 if [[ -f "$archive" ]]; then

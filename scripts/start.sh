@@ -10,7 +10,8 @@ ensure_nats
 ensure_database
 prisma_generate
 log "applying migrations"; migrate
-log "seeding"; npx --no-install tsx prisma/seed.ts
+ensure_app_role
+log "seeding"; seed
 log "building"; npm run --silent build
 PORT="${PORT:-3000}"
 log "starting gateway, billing and a media worker - Swagger UI: http://localhost:${PORT}/docs"

@@ -19,7 +19,7 @@ const workers: AppProcess[] = [];
 /** A media worker as a real process, with a work folder of its own. */
 async function worker(): Promise<AppProcess> {
   const w = startAppProcess('media-worker', {
-    DATABASE_URL: db.url,
+    DATABASE_URL: db.appUrl,
     WORK_DIR: mkdtempSync(path.join(tmpdir(), 'vmp-worker-')),
     // Short, so a killed worker's job is redelivered quickly; in-progress acks keep live ones.
     JOB_ACK_WAIT_MS: '2000',

@@ -28,7 +28,7 @@ async function worker() {
   const storageDir = mkdtempSync(path.join(tmpdir(), 'vmp-remote-storage-'));
   const workDir = mkdtempSync(path.join(tmpdir(), 'vmp-remote-work-'));
   const proc = startAppProcess('media-worker', {
-    DATABASE_URL: db.url,
+    DATABASE_URL: db.appUrl,
     STORAGE_DIR: storageDir,
     WORK_DIR: workDir,
     WORKER_CONCURRENCY: '1',

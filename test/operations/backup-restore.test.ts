@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, withPg, type TestDatabase } from '../support/database';
-import { withDatabase } from '../support/global-setup';
+import { APP_ROLE, withDatabase, withUser } from '../support/global-setup';
 import { seed } from '../../prisma/seed';
 
 const run = promisify(execFile);
@@ -100,7 +100,7 @@ describe('backup and restore', () => {
     await writeFile(path.join(storageDir, 'users/u/projects/p/sources/v.mp4'), 'video bytes');
     const env = {
       ...process.env,
-      DATABASE_URL: db.url,
+      MIGRATION_DATABASE_URL: db.url,
       BACKUP_DIR: backupDir,
       STORAGE_DIR: storageDir,
     };
@@ -117,9 +117,19 @@ describe('backup and restore', () => {
     const restoredStorage = await mkdtemp(path.join(tmpdir(), 'vmp-restored-storage-'));
     const restoredUrl = withDatabase(db.url, restoredName);
     await run('bash', [path.join(ROOT, 'scripts/restore.sh'), dump], {
-      env: { ...process.env, DATABASE_URL: restoredUrl, STORAGE_DIR: restoredStorage },
+      env: {
+        ...process.env,
+        MIGRATION_DATABASE_URL: restoredUrl,
+        APP_DATABASE_URL: withUser(restoredUrl, APP_ROLE),
+        STORAGE_DIR: restoredStorage,
+      },
     });
     expect(await fingerprint(restoredUrl)).toEqual(before);
+    // The application role has its grants back (the dump carries none), under RLS as before.
+    await withPg(withUser(restoredUrl, APP_ROLE), async (c) => {
+      expect((await c.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBe(1);
+      expect((await c.query('SELECT count(*)::int AS n FROM projects')).rows[0].n).toBe(0);
+    });
     expect(
       await readFile(path.join(restoredStorage, 'users/u/projects/p/sources/v.mp4'), 'utf8'),
     ).toBe('video bytes');
@@ -130,15 +140,21 @@ describe('backup and restore', () => {
     for (const stamp of ['20200101T000000Z', '20200102T000000Z', '20200103T000000Z']) {
       await writeFile(path.join(backupDir, `videomixpro-${stamp}.dump`), 'old');
     }
-    const env = { ...process.env, DATABASE_URL: db.url, BACKUP_DIR: backupDir, BACKUP_KEEP: '2' };
+    const env = {
+      ...process.env,
+      MIGRATION_DATABASE_URL: db.url,
+      BACKUP_DIR: backupDir,
+      BACKUP_KEEP: '2',
+    };
     const { stdout } = await run('bash', [path.join(ROOT, 'scripts/backup.sh')], { env });
     const files = (await readdir(backupDir)).sort();
     expect(files).toEqual(['videomixpro-20200103T000000Z.dump', path.basename(stdout.trim())]);
   });
 
-  it('refuses to run without DATABASE_URL', async () => {
+  it('refuses to run without a database URL', async () => {
     const env = { ...process.env };
     delete env.DATABASE_URL;
+    delete env.MIGRATION_DATABASE_URL;
     await expect(
       run('bash', [path.join(ROOT, 'scripts/backup.sh')], { env }),
     ).rejects.toMatchObject({ code: 1 });

@@ -50,7 +50,7 @@ describe('/metrics while a job runs', () => {
   it('shows HTTP latency, jobs by status, queue depth, ffmpeg seconds, credits and pool use', async () => {
     const port = await freePort();
     worker = startAppProcess('media-worker', {
-      DATABASE_URL: db.url,
+      DATABASE_URL: db.appUrl,
       WORK_DIR: mkdtempSync(path.join(tmpdir(), 'vmp-metrics-')),
       WORKER_METRICS_PORT: String(port),
     });

@@ -2,11 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@app/database';
-import { withDatabase } from './global-setup';
+import { APP_ROLE, withDatabase, withUser } from './global-setup';
 
 export interface TestDatabase {
   name: string;
+  /** The owner's URL (bypasses row level security): for inspecting and arranging data. */
   url: string;
+  /** The limited application role's URL: what the apps use (DATABASE_URL). */
+  appUrl: string;
   prisma: PrismaClient;
   drop(): Promise<void>;
 }
@@ -29,7 +32,8 @@ async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
 
 /**
  * A freshly migrated database of the test file's own, cloned from the run's template. Sets
- * DATABASE_URL so apps started afterwards in this file use it.
+ * DATABASE_URL (as the application role) so apps started afterwards in this file use it;
+ * `prisma` is the owner's client, which row level security does not limit.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const template = process.env.TEST_TEMPLATE_DB;
@@ -48,11 +52,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     }
   });
   const url = withDatabase(serverUrl(), name);
-  process.env.DATABASE_URL = url;
+  const appUrl = withUser(url, APP_ROLE);
+  process.env.DATABASE_URL = appUrl;
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 4 }) });
   return {
     name,
     url,
+    appUrl,
     prisma,
     async drop() {
       await prisma.$disconnect();

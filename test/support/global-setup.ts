@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
+import { ensureAppRole } from '../../libs/database/src/app-role';
 import {
   DEFAULT_DATABASE_URL,
   DEFAULT_NATS_URL,
@@ -14,7 +15,10 @@ import {
  * migrated template is the same schema as migrating afresh, in a fraction of the time.
  */
 export default async function globalSetup(): Promise<void> {
-  let serverUrl = adminUrl(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+  // The owner's URL finds the server (DATABASE_URL may name the limited application role).
+  let serverUrl = adminUrl(
+    process.env.MIGRATION_DATABASE_URL ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+  );
   let natsUrl = process.env.NATS_URL ?? DEFAULT_NATS_URL;
   if (!(await postgresAnswers(serverUrl)) || !(await natsAnswers(natsUrl))) {
     console.warn('PostgreSQL/NATS not reachable at the given URLs: starting testcontainers');
@@ -33,9 +37,12 @@ export default async function globalSetup(): Promise<void> {
   }
   const templateUrl = withDatabase(serverUrl, template);
   execFileSync('npx', ['--no-install', 'prisma', 'migrate', 'deploy'], {
-    env: { ...process.env, DATABASE_URL: templateUrl },
+    env: { ...process.env, DATABASE_URL: templateUrl, MIGRATION_DATABASE_URL: templateUrl },
     stdio: 'pipe',
   });
+  // The apps connect as the limited application role, as in production: row level security
+  // applies to every test. Grants are copied with the template into each test database.
+  await ensureAppRole(templateUrl, withUser(templateUrl, APP_ROLE));
   process.env.TEST_SERVER_URL = serverUrl;
   process.env.TEST_TEMPLATE_DB = template;
   process.env.NATS_URL = natsUrl;
@@ -56,6 +63,15 @@ async function dropStaleTestDatabases(admin: Client): Promise<void> {
   for (const { datname } of rows) {
     await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
   }
+}
+
+export const APP_ROLE = 'vmp_app';
+
+export function withUser(url: string, user: string): string {
+  const u = new URL(url);
+  u.username = user;
+  u.password = '';
+  return u.toString();
 }
 
 export function adminUrl(url: string): string {

@@ -8,7 +8,7 @@ import { PricingController } from './pricing/pricing.controller';
 import { PricingService } from './pricing/pricing.service';
 
 @Module({
-  imports: [AppConfigModule.forApp(billingEnvSchema), DatabaseModule],
+  imports: [AppConfigModule.forApp(billingEnvSchema), DatabaseModule.forService('billing')],
   controllers: [LedgerController, PricingController, BillingHealthController],
   providers: [LedgerService, PricingService],
 })

@@ -15,7 +15,7 @@ import { VideosModule } from './videos/videos.module';
 @Module({
   imports: [
     AppConfigModule.forApp(gatewayEnvSchema),
-    DatabaseModule,
+    DatabaseModule.forTenants(),
     MessagingModule.forApp('gateway'),
     StorageModule,
     AuthModule,

@@ -8,7 +8,7 @@ import { JobsModule } from './jobs/jobs.module';
 @Module({
   imports: [
     AppConfigModule.forApp(workerEnvSchema),
-    DatabaseModule,
+    DatabaseModule.forService('media-worker'),
     MessagingModule.forApp('media-worker'),
     StorageModule,
     JobsModule,

@@ -11,7 +11,7 @@ export const commonEnvSchema = {
     .default('info'),
   DATABASE_URL: Joi.string()
     .uri({ scheme: ['postgres', 'postgresql'] })
-    .default('postgresql://postgres@127.0.0.1:5432/videomixpro'),
+    .default('postgresql://vmp_app@127.0.0.1:5432/videomixpro'),
   DATABASE_POOL_MAX: Joi.number().integer().min(1).max(200).default(10),
   DATABASE_CONNECT_TIMEOUT_MS: Joi.number().integer().min(100).default(5000),
   DATABASE_IDLE_TIMEOUT_MS: Joi.number().integer().min(100).default(30000),
@@ -38,7 +38,10 @@ export const commonEnvSchema = {
   S3_BUCKET: Joi.string()
     .pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
     .when('STORAGE_DRIVER', { is: 's3', then: Joi.required(), otherwise: Joi.optional() }),
-  S3_ENDPOINT: Joi.string().uri({ scheme: ['http', 'https'] }).allow('').default(''),
+  S3_ENDPOINT: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .allow('')
+    .default(''),
   S3_REGION: Joi.string().default('us-east-1'),
   S3_FORCE_PATH_STYLE: Joi.boolean().default(false),
   S3_ACCESS_KEY_ID: Joi.string().allow('').default(''),

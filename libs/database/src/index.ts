@@ -1,3 +1,5 @@
 export * from './database.module';
 export * from './prisma.service';
 export * from './generated/prisma/client';
+export * from './app-role';
+export * from './tenant-scope';

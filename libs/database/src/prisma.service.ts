@@ -1,8 +1,22 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool } from 'pg';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { PrismaClient } from './generated/prisma/client';
+import { tenantScope, type TenantScope } from './tenant-scope';
+
+/** The scope of an app's database work outside any request: a service name, or none. */
+export const DATABASE_DEFAULT_SCOPE = Symbol('DATABASE_DEFAULT_SCOPE');
+
+const SET_SCOPE =
+  "SELECT set_config('app.current_user_id', $1, false), set_config('app.service', $2, false)";
 
 export interface DatabaseOptions {
   url: string;
@@ -22,15 +36,63 @@ export function databaseOptionsFrom(config: ConfigService): DatabaseOptions {
   };
 }
 
-/** The pg pool Prisma's adapter uses (no native query engine); kept to report its use. */
-export function createPgPool(options: DatabaseOptions): Pool {
-  return new Pool({
-    connectionString: options.url,
-    max: options.poolMax,
-    connectionTimeoutMillis: options.connectTimeoutMs,
-    idleTimeoutMillis: options.idleTimeoutMs,
-    statement_timeout: options.statementTimeoutMs || undefined,
-  });
+/**
+ * The pg pool Prisma's adapter uses. Every checkout first sets the tenant scope of the calling
+ * async context (tenantScope, else the app's default) on the connection, so row level security
+ * applies to whatever Prisma runs on it; each checkout overwrites the last one's settings.
+ */
+export class ScopedPool extends Pool {
+  constructor(
+    config: PoolConfig,
+    private readonly defaultScope: TenantScope = {},
+  ) {
+    super(config);
+  }
+
+  private async scoped(): Promise<PoolClient> {
+    const scope = tenantScope.current() ?? this.defaultScope;
+    const client = await super.connect();
+    try {
+      await client.query(SET_SCOPE, [scope.userId ?? '', scope.service ?? '']);
+      return client;
+    } catch (e) {
+      client.release(e as Error);
+      throw e;
+    }
+  }
+
+  // pg's overloads make typed overrides awkward; adapter-pg uses the promise forms only.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override connect(...args: any[]): any {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    if (args.length) return (super.connect as (...a: any[]) => any)(...args);
+    return this.scoped();
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override query(...args: any[]): any {
+    return this.scoped().then(async (client) => {
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        return await (client.query as (...a: any[]) => any)(...args);
+      } finally {
+        client.release();
+      }
+    });
+  }
+}
+
+export function createPgPool(options: DatabaseOptions, defaultScope?: TenantScope): Pool {
+  return new ScopedPool(
+    {
+      connectionString: options.url,
+      max: options.poolMax,
+      connectionTimeoutMillis: options.connectTimeoutMs,
+      idleTimeoutMillis: options.idleTimeoutMs,
+      statement_timeout: options.statementTimeoutMs || undefined,
+    },
+    defaultScope,
+  );
 }
 
 @Injectable()
@@ -38,8 +100,11 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
   private readonly logger = new Logger(PrismaService.name);
   readonly pool: Pool;
 
-  constructor(config: ConfigService) {
-    const pool = createPgPool(databaseOptionsFrom(config));
+  constructor(
+    config: ConfigService,
+    @Optional() @Inject(DATABASE_DEFAULT_SCOPE) defaultScope?: TenantScope,
+  ) {
+    const pool = createPgPool(databaseOptionsFrom(config), defaultScope);
     super({ adapter: new PrismaPg(pool) });
     this.pool = pool;
   }
@@ -65,6 +130,17 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
       idle: this.pool.idleCount,
       waiting: this.pool.waitingCount,
     };
+  }
+
+  /** Runs `fn` as `userId`: tenant tables show that user's rows only (row level security). */
+  asUser<T>(userId: string, fn: () => Promise<T>): Promise<T> {
+    // Awaited inside: a Prisma query starts when awaited, and must start in the scope.
+    return tenantScope.asUser(userId, async () => await fn());
+  }
+
+  /** Runs `fn` as service-level work named `service`: every tenant's rows. */
+  asService<T>(service: string, fn: () => Promise<T>): Promise<T> {
+    return tenantScope.asService(service, async () => await fn());
   }
 
   /** Readiness: a round trip to the database. */

@@ -40,6 +40,11 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Create an API key; the key is shown once and stored only as a hash' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 409,
+    type: ErrorResponseDto,
+    description: `already ${MAX_KEYS} live keys`,
+  })
   async create(
     @CurrentUser() user: AuthUser,
     @Body() dto: CreateApiKeyDto,

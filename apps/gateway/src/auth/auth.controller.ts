@@ -40,6 +40,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange email and password for a JWT' })
   @ApiOkResponse({ type: TokenDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto })
   @ApiResponse({
     status: 401,
     type: ErrorResponseDto,

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
-import { PrismaService, type User } from '@app/database';
+import { PrismaService, tenantScope, type User } from '@app/database';
 import { hashApiKey, parseApiKey, sameHash } from './api-key-format';
 import type { AuthUser } from './current-user.decorator';
 import { IS_PUBLIC } from './public.decorator';
@@ -38,6 +38,9 @@ export class AuthGuard implements CanActivate {
     if (apiKey) req.user = await this.byApiKey(apiKey);
     else if (bearer) req.user = await this.byJwt(bearer);
     else throw new UnauthorizedException('credentials required: a Bearer token or an X-API-Key');
+    // The request's queries from here on run as this user (row level security).
+    const scope = tenantScope.current();
+    if (scope) scope.userId = req.user.id;
     return true;
   }
 

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -8,6 +8,7 @@ import { UsersController } from '../users/users.controller';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { TenantScopeMiddleware } from './tenant-scope.middleware';
 
 @Module({
   imports: [
@@ -35,4 +36,8 @@ import { AuthService } from './auth.service';
   controllers: [AuthController, UsersController, ApiKeysController],
   providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
 })
-export class AuthModule {}
+export class AuthModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(TenantScopeMiddleware).forRoutes('*');
+  }
+}

@@ -1,17 +1,81 @@
-import { BadRequestException, ValidationPipe } from '@nestjs/common';
-import { flattenValidationErrors } from '@app/contracts';
+import {
+  BadRequestException,
+  ValidationPipe,
+  type ArgumentMetadata,
+  type ValidationPipeOptions,
+} from '@nestjs/common';
+import { flattenValidationErrors, type FieldProblem } from '@app/contracts';
+
+/** Deeper than any DTO of the API; a 10k-level body would overflow class-transformer's stack. */
+export const MAX_INPUT_DEPTH = 32;
+/** Keys that only ever appear in prototype-pollution attempts (JSON.parse keeps them as data). */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Walks body, query and path params before the DTOs see them (iteratively: no recursion to
+ * overflow) and lists what no field of the API accepts: NUL characters (PostgreSQL cannot store
+ * them in text), prototype-pollution keys, and nesting deeper than MAX_INPUT_DEPTH.
+ */
+export function hostileInputProblems(value: unknown, root = ''): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const stack: { value: unknown; path: string; depth: number }[] = [
+    { value, path: root, depth: 0 },
+  ];
+  while (stack.length) {
+    const { value: v, path, depth } = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000'))
+        problems.push({ field: path || '(root)', problems: ['must not contain NUL characters'] });
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= MAX_INPUT_DEPTH) {
+      problems.push({
+        field: path || '(root)',
+        problems: [`must not be nested more than ${MAX_INPUT_DEPTH} levels deep`],
+      });
+      continue;
+    }
+    for (const key of Object.keys(v)) {
+      const field = path ? `${path}.${key}` : key;
+      if (FORBIDDEN_KEYS.has(key) || key.includes('\u0000')) {
+        problems.push({ field, problems: [`property ${key} should not exist`] });
+        continue;
+      }
+      stack.push({ value: (v as Record<string, unknown>)[key], path: field, depth: depth + 1 });
+    }
+  }
+  return problems;
+}
+
+const validationFailed = (details: FieldProblem[]) =>
+  new BadRequestException({ message: 'validation failed', details });
+
+/** Screens for hostile input first (see hostileInputProblems), then validates the DTO. */
+class ScreeningValidationPipe extends ValidationPipe {
+  constructor(options: ValidationPipeOptions) {
+    super(options);
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
+      const problems = hostileInputProblems(
+        value,
+        metadata.type === 'param' ? (metadata.data ?? '') : '',
+      );
+      if (problems.length) throw validationFailed(problems);
+    }
+    return super.transform(value, metadata);
+  }
+}
 
 /** Whitelisted, transformed DTOs; unknown fields refused; every offending field listed. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ScreeningValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) =>
-      new BadRequestException({
-        message: 'validation failed',
-        details: flattenValidationErrors(errors),
-      }),
+    exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
   });
 }

@@ -51,6 +51,7 @@ export class GroupsController {
   @Put('order')
   @ApiOperation({ summary: 'Reorder several groups in one transaction (swaps allowed)' })
   @ApiOkResponse({ type: [GroupDto] })
+  @ApiResponse({ status: 400, type: ErrorResponseDto })
   @ApiResponse({
     status: 409,
     type: ErrorResponseDto,
@@ -67,6 +68,7 @@ export class GroupsController {
   @Patch(':groupId')
   @ApiOperation({ summary: 'Rename a group or change its order' })
   @ApiOkResponse({ type: GroupDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto })
   @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'order taken' })
   async update(
     @CurrentUser() user: AuthUser,

@@ -70,6 +70,9 @@ export class GroupsService {
           });
           if (!count) throw new NotFoundException(`group ${o.id} not found in this project`);
         }
+        // Check the deferred constraint here rather than at COMMIT: a violation raised by COMMIT
+        // escapes Prisma's transaction manager without releasing the pooled connection.
+        await tx.$executeRaw`SET CONSTRAINTS video_groups_project_order_unique IMMEDIATE`;
       });
     } catch (e) {
       if (!(e instanceof NotFoundException) && isOrderClash(e))

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { Injectable, type MessageEvent } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Observable } from 'rxjs';
@@ -43,7 +44,9 @@ export class JobEventsStream {
         });
         if (FINAL_JOB_STATUSES.includes(event.status)) stop();
       };
-      const fromDatabase = async () => {
+      // Bound to the subscriber's context: NATS calls back from its own, without the caller's
+      // tenant scope.
+      const fromDatabase = AsyncResource.bind(async () => {
         const job = await this.prisma.processingJob.findUnique({
           where: { id: jobId },
           select: {
@@ -63,7 +66,7 @@ export class JobEventsStream {
           outputsTotal: job.outputCount,
           ...(job.errorMessage ? { errorMessage: job.errorMessage } : {}),
         });
-      };
+      });
       const sub = this.nc.subscribe(this.names.media.jobEvents(jobId), {
         callback: (error, msg) => {
           if (error) return;

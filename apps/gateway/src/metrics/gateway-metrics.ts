@@ -15,9 +15,12 @@ export class GatewayMetrics implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    watchJobsByStatus(async () =>
-      (await this.prisma.processingJob.groupBy({ by: ['status'], _count: { _all: true } })).map(
-        (r) => ({ status: r.status, count: r._count._all }),
+    // Counts across every tenant: service-level work, named as such.
+    watchJobsByStatus(() =>
+      this.prisma.asService('gateway-metrics', async () =>
+        (await this.prisma.processingJob.groupBy({ by: ['status'], _count: { _all: true } })).map(
+          (r) => ({ status: r.status, count: r._count._all }),
+        ),
       ),
     );
     watchDbPool(() => this.prisma.poolUse());

@@ -45,6 +45,7 @@ export class ProjectsController {
   @Get()
   @ApiOperation({ summary: "The caller's projects, newest first" })
   @ApiOkResponse({ type: ProjectPageDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'bad page, limit or status' })
   async list(
     @CurrentUser() user: AuthUser,
     @Query() q: ListProjectsQueryDto,

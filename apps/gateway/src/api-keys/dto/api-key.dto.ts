@@ -2,11 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsDate, IsNotEmpty, IsOptional, IsString, MaxLength, MinDate } from 'class-validator';
 import type { ApiKey } from '@app/database';
+import { NoControlCharacters } from '../../common/no-control-characters';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'zapier integration' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
+  @NoControlCharacters()
   @IsNotEmpty()
   @MaxLength(100)
   name!: string;

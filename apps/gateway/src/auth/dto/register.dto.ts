@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
+import { NoControlCharacters } from '../../common/no-control-characters';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -21,6 +22,7 @@ export class RegisterDto {
   @ApiProperty({ example: 'Ana' })
   @Transform(trim)
   @IsString()
+  @NoControlCharacters()
   @IsNotEmpty()
   @MaxLength(100)
   firstName!: string;
@@ -28,6 +30,7 @@ export class RegisterDto {
   @ApiProperty({ example: 'Silva' })
   @Transform(trim)
   @IsString()
+  @NoControlCharacters()
   @IsNotEmpty()
   @MaxLength(100)
   lastName!: string;

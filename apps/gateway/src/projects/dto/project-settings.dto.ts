@@ -18,6 +18,7 @@ import {
   registerDecorator,
 } from 'class-validator';
 import { ASPECT_RATIOS, DYNAMIC_FIELDS, OUTPUT_FORMATS, QUALITIES } from '@app/mixing';
+import { NoControlCharacters } from '../../common/no-control-characters';
 
 export const METADATA_LIMITS = { keys: 50, keyLength: 64, valueLength: 1024 } as const;
 
@@ -82,6 +83,7 @@ export class GroupSeedDto {
   @ApiProperty({ example: 'Hooks' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
+  @NoControlCharacters()
   @IsNotEmpty()
   @MaxLength(100)
   name!: string;

@@ -12,6 +12,7 @@ import {
 import type { Project, VideoGroup } from '@app/database';
 import { PaginationQueryDto } from '../../common/dto/pagination-query.dto';
 import { ProjectSettingsDto } from './project-settings.dto';
+import { NoControlCharacters } from '../../common/no-control-characters';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -19,6 +20,7 @@ export class CreateProjectDto {
   @ApiProperty({ example: 'Black Friday 2026' })
   @Transform(trim)
   @IsString()
+  @NoControlCharacters()
   @IsNotEmpty()
   @MaxLength(200)
   name!: string;

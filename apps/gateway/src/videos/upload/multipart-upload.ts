@@ -100,6 +100,12 @@ export function receiveUpload<T>(
     };
 
     parser.on('file', (name, stream, info) => {
+      // Already refused (e.g. a bad field before the file): store nothing, or the spooled file
+      // would be left behind, half-written, by a request that has been answered.
+      if (failure) {
+        stream.resume();
+        return;
+      }
       if (name !== 'file' || storing) {
         stream.resume();
         fail(
@@ -124,6 +130,9 @@ export function receiveUpload<T>(
             name,
           ),
         );
+      } else if (value.includes('\u0000')) {
+        // PostgreSQL text cannot hold NUL: refuse it here rather than fail on the insert.
+        fail(new UploadRefusedError(400, `field "${name}" must not contain NUL characters`, name));
       } else fields[name] = value;
     });
     parser.on('partsLimit', () => fail(new UploadRefusedError(400, 'too many parts')));

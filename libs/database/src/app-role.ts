@@ -1,0 +1,73 @@
+import { Client } from 'pg';
+
+/** Tables the application role may read and write (tenant tables are also under RLS). */
+const READ_WRITE_TABLES = [
+  'users',
+  'projects',
+  'video_groups',
+  'video_files',
+  'processing_jobs',
+  'output_files',
+  'credit_transactions',
+  'api_keys',
+];
+/** Append-only for the application role. */
+const APPEND_ONLY_TABLES = ['audit_logs'];
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/**
+ * Makes the limited role the services connect as (the user of DATABASE_URL): it logs in, owns
+ * nothing, is no superuser and cannot bypass row level security, and gets only the table
+ * privileges it needs. Run as the owner (MIGRATION_DATABASE_URL) after the migrations; safe to
+ * run again. A password is set only when the app URL carries one.
+ */
+export async function ensureAppRole(ownerUrl: string, appUrl: string): Promise<string> {
+  const app = new URL(appUrl);
+  const role = decodeURIComponent(app.username);
+  const password = decodeURIComponent(app.password);
+  if (!role) throw new Error('DATABASE_URL names no user for the application role');
+  if (role === decodeURIComponent(new URL(ownerUrl).username)) {
+    throw new Error(
+      `DATABASE_URL and MIGRATION_DATABASE_URL use the same user (${role}): the services must ` +
+        'connect as a limited role of their own, or row level security does not apply',
+    );
+  }
+  const c = new Client({ connectionString: ownerUrl });
+  await c.connect();
+  try {
+    const exists = await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+    const attributes = 'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT';
+    const secret = password ? ` PASSWORD ${quoteLiteral(password)}` : '';
+    try {
+      await c.query(
+        `${exists.rowCount ? 'ALTER' : 'CREATE'} ROLE ${quoteIdent(role)} ${attributes}${secret}`,
+      );
+    } catch (e) {
+      // Two processes creating the role at once: the other one won.
+      if (!/already exists/.test((e as Error).message)) throw e;
+    }
+    const r = quoteIdent(role);
+    const { rows } = await c.query<{ db: string }>('SELECT current_database() AS db');
+    await c.query(`GRANT CONNECT ON DATABASE ${quoteIdent(rows[0].db)} TO ${r}`);
+    await c.query(`GRANT USAGE ON SCHEMA public TO ${r}`);
+    await c.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${r}`);
+    for (const t of READ_WRITE_TABLES)
+      await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${quoteIdent(t)} TO ${r}`);
+    for (const t of APPEND_ONLY_TABLES)
+      await c.query(`GRANT SELECT, INSERT ON ${quoteIdent(t)} TO ${r}`);
+    await c.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`);
+    return role;
+  } finally {
+    await c.end();
+  }
+}
+
+/** The same URL with another user (and no password). */
+export function withUser(url: string, user: string): string {
+  const u = new URL(url);
+  u.username = encodeURIComponent(user);
+  u.password = '';
+  return u.toString();
+}
