@@ -31,9 +31,14 @@ export async function handleMessage<C extends object, T>(
     throw e;
   }
   try {
-    return ok(await work(request));
+    const result = ok(await work(request));
+    logger.debug(`${contract.name} done`);
+    return result;
   } catch (e) {
-    if (e instanceof LedgerError) return fail(e.code, e.message);
+    if (e instanceof LedgerError) {
+      logger.debug(`${contract.name} refused: ${e.code}`);
+      return fail(e.code, e.message);
+    }
     logger.error(`${contract.name} failed: ${(e as Error).stack ?? e}`);
     throw e;
   }

@@ -1,15 +1,26 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AppConfigModule, billingEnvSchema } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { LoggingModule } from '@app/observability';
 import { BillingHealthController } from './health/billing-health.controller';
 import { LedgerController } from './ledger/ledger.controller';
 import { LedgerService } from './ledger/ledger.service';
+import { RequestContextInterceptor } from './logging/request-context.interceptor';
 import { PricingController } from './pricing/pricing.controller';
 import { PricingService } from './pricing/pricing.service';
 
 @Module({
-  imports: [AppConfigModule.forApp(billingEnvSchema), DatabaseModule.forService('billing')],
+  imports: [
+    AppConfigModule.forApp(billingEnvSchema),
+    LoggingModule.forApp('billing'),
+    DatabaseModule.forService('billing'),
+  ],
   controllers: [LedgerController, PricingController, BillingHealthController],
-  providers: [LedgerService, PricingService],
+  providers: [
+    LedgerService,
+    PricingService,
+    { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
+  ],
 })
 export class BillingModule {}

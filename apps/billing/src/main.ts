@@ -3,14 +3,16 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
-import { nestLogLevels } from '@app/config';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { natsNames } from '@app/contracts';
 import { BillingModule } from './billing.module';
 
 /** Billing answers NATS request-reply messages; a small HTTP side serves health and metrics. */
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(BillingModule, { logger: nestLogLevels() });
+  const app = await NestFactory.create(BillingModule, { bufferLogs: true });
+  // Structured JSON logs (pino) for everything Nest and the app log.
+  app.useLogger(app.get(PinoLogger));
   const config = app.get(ConfigService);
   const names = natsNames(config.getOrThrow<string>('NATS_PREFIX'));
   app.connectMicroservice<MicroserviceOptions>(

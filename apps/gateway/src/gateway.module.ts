@@ -1,13 +1,15 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { AppConfigModule, gatewayEnvSchema } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { MessagingModule } from '@app/messaging';
+import { LoggingModule } from '@app/observability';
 import { StorageModule } from '@app/storage';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RequestContextMiddleware } from './common/request-context.middleware';
 import { OutputsModule } from './outputs/outputs.module';
 import { ProjectsModule } from './projects/projects.module';
 import { VideosModule } from './videos/videos.module';
@@ -15,6 +17,7 @@ import { VideosModule } from './videos/videos.module';
 @Module({
   imports: [
     AppConfigModule.forApp(gatewayEnvSchema),
+    LoggingModule.forApp('gateway'),
     DatabaseModule.forTenants(),
     MessagingModule.forApp('gateway'),
     StorageModule,
@@ -28,4 +31,8 @@ import { VideosModule } from './videos/videos.module';
     MetricsModule,
   ],
 })
-export class GatewayModule {}
+export class GatewayModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestContextMiddleware).forRoutes('*');
+  }
+}

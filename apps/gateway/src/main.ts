@@ -3,12 +3,14 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
-import { nestLogLevels } from '@app/config';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { GatewayModule } from './gateway.module';
 import { configureGatewayApp } from './configure-app';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(GatewayModule, { logger: nestLogLevels() });
+  const app = await NestFactory.create(GatewayModule, { bufferLogs: true });
+  // Structured JSON logs (pino) for everything Nest and the app log.
+  app.useLogger(app.get(PinoLogger));
   configureGatewayApp(app);
   const config = app.get(ConfigService);
   const port = config.getOrThrow<number>('PORT');

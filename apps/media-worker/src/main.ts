@@ -2,13 +2,15 @@ import 'dotenv/config';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { nestLogLevels } from '@app/config';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { MediaWorkerModule } from './media-worker.module';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.createApplicationContext(MediaWorkerModule, {
-    logger: nestLogLevels(),
+    bufferLogs: true,
   });
+  // Structured JSON logs (pino) for everything Nest and the app log.
+  app.useLogger(app.get(PinoLogger));
   app.enableShutdownHooks();
   await app.init();
   new Logger('MediaWorker').log(`ready (pid ${process.pid})`);

@@ -2,12 +2,14 @@ import { Module } from '@nestjs/common';
 import { AppConfigModule, workerEnvSchema } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { MessagingModule } from '@app/messaging';
+import { LoggingModule } from '@app/observability';
 import { StorageModule } from '@app/storage';
 import { JobsModule } from './jobs/jobs.module';
 
 @Module({
   imports: [
     AppConfigModule.forApp(workerEnvSchema),
+    LoggingModule.forApp('media-worker'),
     DatabaseModule.forService('media-worker'),
     MessagingModule.forApp('media-worker'),
     StorageModule,

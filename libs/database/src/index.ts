@@ -3,3 +3,4 @@ export * from './prisma.service';
 export * from './generated/prisma/client';
 export * from './app-role';
 export * from './tenant-scope';
+export * from './audit-log';

@@ -1,8 +1,14 @@
 import type { FactoryProvider } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import {
+  ClientProxy,
+  ClientProxyFactory,
+  NatsRecordBuilder,
+  Transport,
+} from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
 import type { Reply } from '@app/contracts';
+import { requestIdHeaders } from './request-id-headers';
 
 export const BILLING_CLIENT = Symbol('BILLING_CLIENT');
 
@@ -24,5 +30,7 @@ export function requestBilling<T>(
   payload: object,
   timeoutMs: number,
 ): Promise<Reply<T>> {
-  return firstValueFrom(client.send<Reply<T>>(subject, payload).pipe(timeout(timeoutMs)));
+  const hdrs = requestIdHeaders();
+  const data = hdrs ? new NatsRecordBuilder(payload).setHeaders(hdrs).build() : payload;
+  return firstValueFrom(client.send<Reply<T>>(subject, data).pipe(timeout(timeoutMs)));
 }

@@ -3,3 +3,4 @@ export * from './messaging.module';
 export * from './json-codec';
 export * from './media-jobs-stream';
 export * from './billing-client.factory';
+export * from './request-id-headers';

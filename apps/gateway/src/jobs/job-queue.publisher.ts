@@ -2,7 +2,13 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { MediaJobMessage, NatsNames } from '@app/contracts';
-import { encodeJson, ensureMediaJobsStream, InjectNats, InjectNatsNames } from '@app/messaging';
+import {
+  encodeJson,
+  ensureMediaJobsStream,
+  InjectNats,
+  InjectNatsNames,
+  requestIdHeaders,
+} from '@app/messaging';
 
 /** Publishes jobs to the media work queue; the job id is the message id (deduplicated). */
 @Injectable()
@@ -20,6 +26,7 @@ export class JobQueuePublisher implements OnApplicationBootstrap {
     await jetstream(this.nc).publish(this.names.media.jobsSubject, encodeJson(message), {
       msgID: message.jobId,
       timeout: 5000,
+      headers: requestIdHeaders(),
     });
   }
 

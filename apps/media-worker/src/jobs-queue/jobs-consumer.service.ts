@@ -8,8 +8,14 @@ import { ConfigService } from '@nestjs/config';
 import { jetstream, jetstreamManager, type Consumer, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { MediaJobMessage, parsePayload, type NatsNames } from '@app/contracts';
-import { decodeJson, ensureMediaJobsQueue, InjectNats, InjectNatsNames } from '@app/messaging';
-import { jobRedeliveries } from '@app/observability';
+import {
+  decodeJson,
+  ensureMediaJobsQueue,
+  InjectNats,
+  InjectNatsNames,
+  requestIdOf,
+} from '@app/messaging';
+import { jobRedeliveries, requestContext } from '@app/observability';
 import { JobRunner, type JobOutcome } from '../jobs/job-runner.service';
 import { RunningJobs } from './running-jobs';
 
@@ -98,6 +104,12 @@ export class JobsConsumer implements OnApplicationBootstrap, BeforeApplicationSh
       msg.term('malformed');
       return;
     }
+    // Every log line of this job carries the request id that asked for it, and the job id.
+    const context = { requestId: requestIdOf(msg.headers), jobId };
+    await requestContext.run(context, () => this.run(msg, jobId));
+  }
+
+  private async run(msg: JsMsg, jobId: string): Promise<void> {
     if (msg.info.deliveryCount > 1) jobRedeliveries.inc();
     // In-progress acks at a third of the ack wait: two can be lost before redelivery.
     const heartbeat = setInterval(() => msg.working(), Math.max(500, this.ackWaitMs / 3));

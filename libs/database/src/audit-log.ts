@@ -1,0 +1,47 @@
+import type { Prisma } from './generated/prisma/client';
+
+/** The sensitive operations the audit log records (the seed's Security Considerations). */
+export type AuditAction =
+  | 'auth.login.succeeded'
+  | 'auth.login.failed'
+  | 'api_key.created'
+  | 'api_key.revoked'
+  | 'billing.purchase'
+  | 'billing.refund'
+  | 'project.deleted'
+  | 'licence.changed';
+
+export interface AuditEntry {
+  action: AuditAction;
+  actorUserId?: string | null;
+  actorApiKeyId?: string | null;
+  targetType?: string;
+  targetId?: string;
+  ip?: string | null;
+  requestId?: string | null;
+  details?: Prisma.InputJsonObject;
+}
+
+/** Anything with the audit log model: the client, or a transaction (to record atomically). */
+interface AuditWriter {
+  auditLog: { create(args: { data: Prisma.AuditLogCreateInput }): PromiseLike<unknown> };
+}
+
+/**
+ * Appends one entry. The application role may only insert into and read the table, so an entry
+ * once written stays as it is.
+ */
+export async function writeAudit(db: AuditWriter, entry: AuditEntry): Promise<void> {
+  await db.auditLog.create({
+    data: {
+      action: entry.action,
+      actorUserId: entry.actorUserId ?? null,
+      actorApiKeyId: entry.actorApiKeyId ?? null,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      ip: entry.ip ?? null,
+      requestId: entry.requestId ?? null,
+      details: entry.details ?? {},
+    },
+  });
+}
