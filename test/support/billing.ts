@@ -16,13 +16,16 @@ export async function startBilling(): Promise<TestBilling> {
   const { BillingModule } = await import('../../apps/billing/src/billing.module');
   const moduleRef = await Test.createTestingModule({ imports: [BillingModule] }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
-  app.connectMicroservice<MicroserviceOptions>({
-    transport: Transport.NATS,
-    options: {
-      servers: [process.env.NATS_URL ?? 'nats://127.0.0.1:4222'],
-      queue: natsNames().billing.queue,
+  app.connectMicroservice<MicroserviceOptions>(
+    {
+      transport: Transport.NATS,
+      options: {
+        servers: [process.env.NATS_URL ?? 'nats://127.0.0.1:4222'],
+        queue: natsNames().billing.queue,
+      },
     },
-  });
+    { inheritAppConfig: true },
+  );
   await app.startAllMicroservices();
   await app.init();
   let closed: Promise<void> | undefined;

@@ -4,6 +4,7 @@ import { DatabaseModule } from '@app/database';
 import { MessagingModule } from '@app/messaging';
 import { LoggingModule } from '@app/observability';
 import { StorageModule } from '@app/storage';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
 import { HealthModule } from './health/health.module';
@@ -21,6 +22,7 @@ import { VideosModule } from './videos/videos.module';
     DatabaseModule.forTenants(),
     MessagingModule.forApp('gateway'),
     StorageModule,
+    AuditModule,
     AuthModule,
     BillingModule,
     ProjectsModule,

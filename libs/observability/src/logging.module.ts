@@ -33,7 +33,10 @@ export class LoggingModule {
               level: config.get<string>('LOG_LEVEL') ?? 'info',
               base: { app },
               redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-              mixin: () => ({ ...requestContext.current() }),
+              mixin: () => {
+                const context = requestContext.current();
+                return context ? { requestId: context.requestId, jobId: context.jobId } : {};
+              },
               genReqId: (req: IncomingMessage, res: ServerResponse) => {
                 const id = acceptRequestId(req.headers[REQUEST_ID_HEADER]);
                 res.setHeader('X-Request-Id', id);

@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 export interface RequestContext {
   requestId: string;
   jobId?: string;
+  /** The client's address (gateway only): for the audit log, not for every log line. */
+  ip?: string;
 }
 
 export const REQUEST_ID_HEADER = 'x-request-id';

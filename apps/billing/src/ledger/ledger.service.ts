@@ -10,8 +10,8 @@ import {
   type TransactionsPageReply,
   type TransactionsRequest,
 } from '@app/contracts';
-import { Prisma, PrismaService, type CreditTransaction } from '@app/database';
-import { creditsMoved } from '@app/observability';
+import { Prisma, PrismaService, writeAudit, type CreditTransaction } from '@app/database';
+import { creditsMoved, requestContext } from '@app/observability';
 import { LedgerError } from './ledger-errors';
 
 type Tx = Prisma.TransactionClient;
@@ -67,6 +67,14 @@ export class LedgerService {
             description: `Purchase of ${req.credits} credits (${req.paymentReference})`,
             reference,
           },
+        });
+        await writeAudit(tx, {
+          action: 'billing.purchase',
+          actorUserId: req.userId,
+          targetType: 'credit_transaction',
+          targetId: row.id,
+          requestId: requestContext.current()?.requestId,
+          details: { credits: req.credits, paymentReference: req.paymentReference },
         });
         creditsMoved.inc({ kind: 'purchased' }, req.credits);
         return row;
@@ -142,6 +150,14 @@ export class LedgerService {
             reference: refundRef(req.jobId),
             jobId: req.jobId,
           },
+        });
+        await writeAudit(tx, {
+          action: 'billing.refund',
+          actorUserId: req.userId,
+          targetType: 'processing_job',
+          targetId: req.jobId,
+          requestId: requestContext.current()?.requestId,
+          details: { credits: refund, transactionId: created.id },
         });
         creditsMoved.inc({ kind: 'refunded' }, refund);
         return created;

@@ -22,6 +22,7 @@ import {
 import { PrismaService } from '@app/database';
 import { newApiKey } from '../auth/api-key-format';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
+import { AuditService } from '../audit/audit.service';
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
 
@@ -34,7 +35,10 @@ const MAX_KEYS = 50;
 @ApiResponse({ status: 401, type: ErrorResponseDto })
 @Controller('api-keys')
 export class ApiKeysController {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Create an API key; the key is shown once and stored only as a hash' })
@@ -61,6 +65,12 @@ export class ApiKeysController {
         keyHash: hash,
         expiresAt: dto.expiresAt ?? null,
       },
+    });
+    await this.audit.record(user, {
+      action: 'api_key.created',
+      targetType: 'api_key',
+      targetId: row.id,
+      details: { prefix, name: row.name, expiresAt: row.expiresAt?.toISOString() ?? null },
     });
     return {
       id: row.id,
@@ -94,5 +104,10 @@ export class ApiKeysController {
       data: { revokedAt: new Date() },
     });
     if (!count) throw new NotFoundException('API key not found');
+    await this.audit.record(user, {
+      action: 'api_key.revoked',
+      targetType: 'api_key',
+      targetId: id,
+    });
   }
 }

@@ -5,6 +5,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { AuditService } from '../audit/audit.service';
 import { JwtService } from '@nestjs/jwt';
 import bcrypt from 'bcryptjs';
 import { Prisma, PrismaService, type User } from '@app/database';
@@ -20,6 +21,7 @@ export class AuthService {
     private readonly prisma: PrismaService,
     private readonly jwt: JwtService,
     private readonly config: ConfigService,
+    private readonly audit: AuditService,
   ) {}
 
   async register(dto: RegisterDto): Promise<{ user: User; accessToken: string }> {
@@ -43,8 +45,27 @@ export class AuthService {
   ): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
     const user = await this.prisma.user.findUnique({ where: { email: dto.email } });
     const matches = await bcrypt.compare(dto.password, user?.password ?? DUMMY_HASH);
-    if (!user || !matches) throw new UnauthorizedException('wrong email or password');
-    if (!user.isActive) throw new ForbiddenException('this account is disabled');
+    if (!user || !matches || !user.isActive) {
+      await this.audit.record(user ? { id: user.id } : null, {
+        action: 'auth.login.failed',
+        targetType: 'user',
+        targetId: user?.id,
+        details: {
+          email: dto.email,
+          reason: !user ? 'unknown email' : !matches ? 'wrong password' : 'disabled',
+        },
+      });
+      if (!user || !matches) throw new UnauthorizedException('wrong email or password');
+      throw new ForbiddenException('this account is disabled');
+    }
+    await this.audit.record(
+      { id: user.id },
+      {
+        action: 'auth.login.succeeded',
+        targetType: 'user',
+        targetId: user.id,
+      },
+    );
     return {
       accessToken: await this.sign(user),
       tokenType: 'Bearer',

@@ -7,7 +7,7 @@ import { acceptRequestId, requestContext } from '@app/observability';
  */
 @Injectable()
 export class RequestContextMiddleware implements NestMiddleware {
-  use(req: { id?: unknown }, _res: unknown, next: () => void): void {
-    requestContext.run({ requestId: acceptRequestId(req.id) }, next);
+  use(req: { id?: unknown; ip?: string }, _res: unknown, next: () => void): void {
+    requestContext.run({ requestId: acceptRequestId(req.id), ip: req.ip }, next);
   }
 }

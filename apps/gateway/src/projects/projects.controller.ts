@@ -97,6 +97,6 @@ export class ProjectsController {
     description: 'a job of the project is running',
   })
   async remove(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<void> {
-    await this.projects.remove(user.id, id);
+    await this.projects.remove(user, id);
   }
 }

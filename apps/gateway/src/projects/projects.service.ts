@@ -8,6 +8,8 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { PrismaService, type Prisma, type Project } from '@app/database';
 import { STORAGE, storageKeys, type Storage } from '@app/storage';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser } from '../auth/current-user.decorator';
 import { skipTake } from '../common/dto/pagination-query.dto';
 import type { CreateProjectDto, ListProjectsQueryDto, UpdateProjectDto } from './dto/project.dto';
 import type { ProjectSettingsDto } from './dto/project-settings.dto';
@@ -18,6 +20,7 @@ export class ProjectsService {
     private readonly prisma: PrismaService,
     private readonly config: ConfigService,
     @Inject(STORAGE) private readonly storage: Storage,
+    private readonly audit: AuditService,
   ) {}
 
   async create(userId: string, dto: CreateProjectDto): Promise<Project> {
@@ -80,10 +83,16 @@ export class ProjectsService {
   }
 
   /** The row and everything under it (database cascade), then its files in storage. */
-  async remove(userId: string, id: string): Promise<void> {
-    await this.assertIdle(userId, id);
-    await this.prisma.project.delete({ where: { id } });
-    await this.storage.deletePrefix(storageKeys.project(userId, id));
+  async remove(user: AuthUser, id: string): Promise<void> {
+    await this.assertIdle(user.id, id);
+    const project = await this.prisma.project.delete({ where: { id } });
+    await this.audit.record(user, {
+      action: 'project.deleted',
+      targetType: 'project',
+      targetId: id,
+      details: { name: project.name },
+    });
+    await this.storage.deletePrefix(storageKeys.project(user.id, id));
   }
 
   /** 404 for another user's project; 409 while one of its jobs is pending or running. */

@@ -1,0 +1,318 @@
+import { createHash } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import request from 'supertest';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startGateway, type TestGateway } from '../support/gateway';
+import { createProject, registerUser, type RegisteredUser } from '../support/factories';
+
+let db: TestDatabase;
+let gw: TestGateway;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  gw = await startGateway();
+}, 30_000);
+afterAll(async () => {
+  await gw?.close();
+  await db?.drop();
+}, 30_000);
+
+/** The one error shape of API.md: {statusCode, error, message, details?}, nothing else. */
+function expectErrorShape(res: request.Response, status: number): void {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toMatch(/application\/json/);
+  expect(res.body.statusCode).toBe(status);
+  expect(res.body.error).toBe(STATUS_CODES[status]);
+  expect(typeof res.body.message).toBe('string');
+  for (const key of Object.keys(res.body))
+    expect(['statusCode', 'error', 'message', 'details']).toContain(key);
+}
+
+const fieldsOf = (res: request.Response): string[] =>
+  (res.body.details as { field: string }[]).map((d) => d.field).sort();
+
+const bearer = (u: RegisteredUser) => ({ Authorization: `Bearer ${u.token}` });
+
+async function createKey(
+  u: RegisteredUser,
+  body: Record<string, unknown> = { name: 'integration' },
+): Promise<{ id: string; name: string; prefix: string; key: string; [k: string]: unknown }> {
+  const res = await request(gw.server).post('/api/v1/api-keys').set(bearer(u)).send(body);
+  if (res.status !== 201) throw new Error(`create key: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+const withKey = (key: string, path = '/api/v1/users/me') =>
+  request(gw.server).get(path).set('X-API-Key', key);
+
+describe('POST /api-keys', () => {
+  it('shows the key once, with a visible prefix, and stores only its hash', async () => {
+    const u = await registerUser(gw.server);
+    const before = Date.now();
+    const res = await request(gw.server)
+      .post('/api/v1/api-keys')
+      .set(bearer(u))
+      .send({ name: '  zapier  ' })
+      .expect(201);
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      name: 'zapier',
+      prefix: expect.stringMatching(/^[a-z0-9]{12}$/),
+      key: expect.any(String),
+      createdAt: expect.any(String),
+      expiresAt: null,
+    });
+    const { key, prefix } = res.body;
+    expect(key.startsWith(`vmp_${prefix}_`)).toBe(true);
+    expect(key.length).toBeGreaterThan(`vmp_${prefix}_`.length + 30);
+    expect(new Date(res.body.createdAt).getTime()).toBeGreaterThanOrEqual(before - 1000);
+
+    const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: res.body.id } });
+    expect(row.userId).toBe(u.user.id);
+    expect(row.prefix).toBe(prefix);
+    expect(row.keyHash).toBe(createHash('sha256').update(key).digest('hex'));
+    // Nothing in the row holds the secret itself.
+    const secret = key.slice(`vmp_${prefix}_`.length);
+    expect(JSON.stringify(row)).not.toContain(secret);
+    expect(row.lastUsedAt).toBeNull();
+    expect(row.revokedAt).toBeNull();
+  });
+
+  it('keeps a future expiry', async () => {
+    const u = await registerUser(gw.server);
+    const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const created = await createKey(u, { name: 'temp', expiresAt });
+    expect(created.expiresAt).toBe(expiresAt);
+    const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: created.id } });
+    expect(row.expiresAt?.toISOString()).toBe(expiresAt);
+    await withKey(created.key).expect(200);
+  });
+
+  it('refuses bad bodies with 400 naming the field', async () => {
+    const u = await registerUser(gw.server);
+    const cases: [Record<string, unknown>, string[]][] = [
+      [{}, ['name']],
+      [{ name: '   ' }, ['name']],
+      [{ name: 'x'.repeat(101) }, ['name']],
+      [{ name: 'ok', expiresAt: 'not a date' }, ['expiresAt']],
+      [{ name: 'ok', expiresAt: new Date(Date.now() - 60_000).toISOString() }, ['expiresAt']],
+      [{ name: 'ok', scopes: ['all'] }, ['scopes']],
+    ];
+    for (const [body, fields] of cases) {
+      const res = await request(gw.server).post('/api/v1/api-keys').set(bearer(u)).send(body);
+      expectErrorShape(res, 400);
+      expect(fieldsOf(res)).toEqual(fields);
+    }
+    expect(await db.prisma.apiKey.count({ where: { userId: u.user.id } })).toBe(0);
+  });
+
+  it('refuses a 51st live key with 409; revoking one makes room', async () => {
+    const u = await registerUser(gw.server);
+    await db.prisma.apiKey.createMany({
+      data: Array.from({ length: 50 }, (_, i) => ({
+        userId: u.user.id,
+        name: `bulk ${i}`,
+        prefix: `${u.user.id.slice(-6)}${String(i).padStart(6, '0')}`.slice(-12),
+        keyHash: createHash('sha256').update(`${u.user.id}:${i}`).digest('hex'),
+      })),
+    });
+    const res = await request(gw.server)
+      .post('/api/v1/api-keys')
+      .set(bearer(u))
+      .send({ name: 'one too many' });
+    expectErrorShape(res, 409);
+    expect(res.body).not.toHaveProperty('key');
+    expect(await db.prisma.apiKey.count({ where: { userId: u.user.id } })).toBe(50);
+    const victim = await db.prisma.apiKey.findFirstOrThrow({ where: { userId: u.user.id } });
+    await request(gw.server).delete(`/api/v1/api-keys/${victim.id}`).set(bearer(u)).expect(204);
+    await createKey(u, { name: 'fits now' });
+  });
+
+  it('answers 401 without credentials', async () => {
+    expectErrorShape(await request(gw.server).post('/api/v1/api-keys').send({ name: 'x' }), 401);
+    expectErrorShape(await request(gw.server).get('/api/v1/api-keys'), 401);
+  });
+});
+
+describe('GET /api-keys', () => {
+  it("lists the caller's keys, newest first, without secrets", async () => {
+    const u = await registerUser(gw.server);
+    const other = await registerUser(gw.server);
+    const first = await createKey(u, { name: 'first' });
+    await new Promise((r) => setTimeout(r, 5));
+    const second = await createKey(u, { name: 'second' });
+    await createKey(other, { name: 'not mine' });
+
+    const res = await request(gw.server).get('/api/v1/api-keys').set(bearer(u)).expect(200);
+    expect(res.body.map((k: { id: string }) => k.id)).toEqual([second.id, first.id]);
+    expect(res.body[1]).toEqual({
+      id: first.id,
+      name: 'first',
+      prefix: first.prefix,
+      createdAt: expect.any(String),
+      expiresAt: null,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    const text = JSON.stringify(res.body);
+    for (const k of [first, second]) {
+      expect(text).not.toContain(k.key);
+      expect(text).not.toContain(k.key.slice(`vmp_${k.prefix}_`.length));
+    }
+    expect(text).not.toMatch(/keyHash|key_hash/);
+    expect(res.body[0]).not.toHaveProperty('key');
+  });
+});
+
+describe('using an API key', () => {
+  it('works on GET /users/me and on /projects like a JWT', async () => {
+    const u = await registerUser(gw.server);
+    const { key } = await createKey(u);
+    const meRes = await withKey(key).expect(200);
+    expect(meRes.body).toMatchObject({ id: u.user.id, email: u.email });
+    expect(meRes.body).not.toHaveProperty('password');
+
+    const project = await createProject(gw.server, u.token, { name: 'by jwt' });
+    const list = await withKey(key, '/api/v1/projects').expect(200);
+    expect(list.body.items.map((p: { id: string }) => p.id)).toEqual([project.id]);
+    await withKey(key, `/api/v1/projects/${project.id}`).expect(200);
+
+    const created = await request(gw.server)
+      .post('/api/v1/projects')
+      .set('X-API-Key', key)
+      .send({
+        name: 'by key',
+        settings: { mixingMode: 'AUTO', outputFormat: 'MP4', quality: 'LOW', outputCount: 2 },
+      })
+      .expect(201);
+    const row = await db.prisma.project.findUniqueOrThrow({ where: { id: created.body.id } });
+    expect(row.userId).toBe(u.user.id);
+  });
+
+  it('refuses malformed, unknown and tampered keys with 401', async () => {
+    const u = await registerUser(gw.server);
+    const { key, prefix } = await createKey(u);
+    const last = key.at(-1) === 'A' ? 'B' : 'A';
+    for (const bad of [
+      'nonsense',
+      `vmp_${prefix}_short`,
+      `${key.slice(0, -1)}${last}`, // right prefix, wrong secret
+      `vmp_000000000000_${key.slice(`vmp_${prefix}_`.length)}`, // right secret, wrong prefix
+    ]) {
+      expectErrorShape(await withKey(bad), 401);
+    }
+    await withKey(key).expect(200);
+  });
+
+  it('records when the key was last used', async () => {
+    const u = await registerUser(gw.server);
+    const created = await createKey(u);
+    expect(
+      (await db.prisma.apiKey.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt,
+    ).toBeNull();
+    const before = Date.now();
+    await withKey(created.key).expect(200);
+    const after = Date.now();
+    const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: created.id } });
+    expect(row.lastUsedAt).not.toBeNull();
+    expect(row.lastUsedAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(row.lastUsedAt!.getTime()).toBeLessThanOrEqual(after + 1000);
+
+    const listed = await request(gw.server).get('/api/v1/api-keys').set(bearer(u)).expect(200);
+    expect(listed.body[0].lastUsedAt).toBe(row.lastUsedAt!.toISOString());
+    // A JWT request does not touch the key.
+    await db.prisma.apiKey.update({ where: { id: created.id }, data: { lastUsedAt: null } });
+    await request(gw.server).get('/api/v1/users/me').set(bearer(u)).expect(200);
+    expect(
+      (await db.prisma.apiKey.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt,
+    ).toBeNull();
+  });
+
+  it('refuses the key of a disabled user with 401', async () => {
+    const u = await registerUser(gw.server);
+    const { key } = await createKey(u);
+    await withKey(key).expect(200);
+    await db.prisma.user.update({ where: { id: u.user.id }, data: { isActive: false } });
+    expectErrorShape(await withKey(key), 401);
+  });
+});
+
+describe('DELETE /api-keys/:id (revoke)', () => {
+  it('stops the key at once; the list shows it revoked', async () => {
+    const u = await registerUser(gw.server);
+    const keep = await createKey(u, { name: 'keep' });
+    const gone = await createKey(u, { name: 'gone' });
+    await withKey(gone.key).expect(200);
+
+    const res = await request(gw.server)
+      .delete(`/api/v1/api-keys/${gone.id}`)
+      .set(bearer(u))
+      .expect(204);
+    expect(res.text).toBe('');
+    expectErrorShape(await withKey(gone.key), 401);
+    expectErrorShape(await withKey(gone.key, '/api/v1/projects'), 401);
+    await withKey(keep.key).expect(200);
+
+    const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: gone.id } });
+    expect(row.revokedAt).not.toBeNull();
+    const listed = await request(gw.server).get('/api/v1/api-keys').set(bearer(u)).expect(200);
+    const byId = Object.fromEntries(
+      listed.body.map((k: { id: string; revokedAt: string | null }) => [k.id, k.revokedAt]),
+    );
+    expect(byId[gone.id]).toBe(row.revokedAt!.toISOString());
+    expect(byId[keep.id]).toBeNull();
+  });
+
+  it("answers 404 for an unknown key, a key already revoked, and another user's key", async () => {
+    const u = await registerUser(gw.server);
+    const other = await registerUser(gw.server);
+    const mine = await createKey(u);
+    const theirs = await createKey(other);
+
+    expectErrorShape(
+      await request(gw.server).delete('/api/v1/api-keys/does-not-exist').set(bearer(u)),
+      404,
+    );
+    expectErrorShape(
+      await request(gw.server).delete(`/api/v1/api-keys/${theirs.id}`).set(bearer(u)),
+      404,
+    );
+    // Another user's key keeps working.
+    await withKey(theirs.key).expect(200);
+    expect(
+      (await db.prisma.apiKey.findUniqueOrThrow({ where: { id: theirs.id } })).revokedAt,
+    ).toBeNull();
+
+    await request(gw.server).delete(`/api/v1/api-keys/${mine.id}`).set(bearer(u)).expect(204);
+    expectErrorShape(
+      await request(gw.server).delete(`/api/v1/api-keys/${mine.id}`).set(bearer(u)),
+      404,
+    );
+  });
+
+  it('lets a key revoke itself, after which it answers 401', async () => {
+    const u = await registerUser(gw.server);
+    const k = await createKey(u);
+    await request(gw.server).delete(`/api/v1/api-keys/${k.id}`).set('X-API-Key', k.key).expect(204);
+    expectErrorShape(await withKey(k.key), 401);
+  });
+});
+
+describe('expired keys', () => {
+  it('answer 401 once expires_at has passed', async () => {
+    const u = await registerUser(gw.server);
+    const k = await createKey(u, {
+      name: 'short-lived',
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    await withKey(k.key).expect(200);
+    await db.prisma.apiKey.update({
+      where: { id: k.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    expectErrorShape(await withKey(k.key), 401);
+    expectErrorShape(await withKey(k.key, '/api/v1/projects'), 401);
+    // The user's JWT is unaffected.
+    await request(gw.server).get('/api/v1/users/me').set(bearer(u)).expect(200);
+  });
+});
