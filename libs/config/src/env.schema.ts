@@ -16,6 +16,8 @@ export const commonEnvSchema = {
   DATABASE_CONNECT_TIMEOUT_MS: Joi.number().integer().min(100).default(5000),
   DATABASE_IDLE_TIMEOUT_MS: Joi.number().integer().min(100).default(30000),
   DATABASE_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(0).default(30000),
+  /** Queries slower than this are logged as warnings (0 = off). */
+  DATABASE_SLOW_QUERY_MS: Joi.number().integer().min(0).default(500),
   NATS_URL: Joi.string()
     .uri({ scheme: ['nats', 'tls', 'ws', 'wss'] })
     .default('nats://127.0.0.1:4222'),
@@ -58,6 +60,17 @@ export const commonEnvSchema = {
   FFPROBE_PATH: Joi.string().default('ffprobe'),
 };
 
+export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+
+/** A production secret must be long and varied: not the development default, not a word repeated. */
+function strongSecret(value: string, helpers: Joi.CustomHelpers): string | Joi.ErrorReport {
+  const distinct = new Set(value).size;
+  if (value === DEV_JWT_SECRET || /change-?me/i.test(value) || distinct < 12) {
+    return helpers.error('any.invalid');
+  }
+  return value;
+}
+
 export const gatewayEnvSchema = {
   ...commonEnvSchema,
   PORT: Joi.number().port().default(3000),
@@ -65,8 +78,17 @@ export const gatewayEnvSchema = {
   PUBLIC_URL: Joi.string().uri().optional(),
   JWT_SECRET: Joi.string()
     .min(32)
-    .default('dev-only-secret-change-me-0123456789abcdef')
-    .messages({ 'string.min': '"JWT_SECRET" must be at least 32 characters' }),
+    .default(DEV_JWT_SECRET)
+    .when('NODE_ENV', {
+      is: 'production',
+      then: Joi.string().required().custom(strongSecret),
+    })
+    .messages({
+      'string.min': '"JWT_SECRET" must be at least 32 characters',
+      'any.required': '"JWT_SECRET" must be set in production',
+      'any.invalid':
+        '"JWT_SECRET" is too weak for production: use 32+ random characters (openssl rand -base64 48)',
+    }),
   JWT_EXPIRES_IN_SECONDS: Joi.number().integer().min(60).max(2592000).default(3600),
   BCRYPT_COST: Joi.number().integer().min(4).max(15).default(12),
   MAX_UPLOAD_BYTES: Joi.number()
@@ -81,6 +103,9 @@ export const gatewayEnvSchema = {
   BILLING_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(5000),
   AUTH_RATE_LIMIT: Joi.number().integer().min(1).default(10),
   AUTH_RATE_WINDOW_SECONDS: Joi.number().integer().min(1).default(60),
+  /** Uploads, job starts and estimates: per user, or per API key when one is used. */
+  EXPENSIVE_RATE_LIMIT: Joi.number().integer().min(1).default(60),
+  EXPENSIVE_RATE_WINDOW_SECONDS: Joi.number().integer().min(1).default(60),
   CORS_ORIGINS: Joi.string().allow('').default(''),
   /** Uploads are spooled here while ffprobe checks them, then streamed into storage. */
   UPLOAD_TMP_DIR: Joi.string().default('./data/tmp/uploads'),

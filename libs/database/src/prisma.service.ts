@@ -24,6 +24,8 @@ export interface DatabaseOptions {
   connectTimeoutMs: number;
   idleTimeoutMs: number;
   statementTimeoutMs: number;
+  /** Queries slower than this are logged as warnings (0 = off). */
+  slowQueryMs: number;
 }
 
 export function databaseOptionsFrom(config: ConfigService): DatabaseOptions {
@@ -33,6 +35,7 @@ export function databaseOptionsFrom(config: ConfigService): DatabaseOptions {
     connectTimeoutMs: config.getOrThrow<number>('DATABASE_CONNECT_TIMEOUT_MS'),
     idleTimeoutMs: config.getOrThrow<number>('DATABASE_IDLE_TIMEOUT_MS'),
     statementTimeoutMs: config.getOrThrow<number>('DATABASE_STATEMENT_TIMEOUT_MS'),
+    slowQueryMs: config.get<number>('DATABASE_SLOW_QUERY_MS') ?? 0,
   };
 }
 
@@ -104,9 +107,14 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
     config: ConfigService,
     @Optional() @Inject(DATABASE_DEFAULT_SCOPE) defaultScope?: TenantScope,
   ) {
-    const pool = createPgPool(databaseOptionsFrom(config), defaultScope);
-    super({ adapter: new PrismaPg(pool) });
+    const options = databaseOptionsFrom(config);
+    const pool = createPgPool(options, defaultScope);
+    super({
+      adapter: new PrismaPg(pool),
+      log: options.slowQueryMs ? [{ emit: 'event', level: 'query' }] : [],
+    });
     this.pool = pool;
+    if (options.slowQueryMs) this.logSlowQueries(options.slowQueryMs);
   }
 
   async onModuleInit(): Promise<void> {
@@ -130,6 +138,17 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
       idle: this.pool.idleCount,
       waiting: this.pool.waitingCount,
     };
+  }
+
+  /** The statement (never its parameters, which may hold personal data) and its time. */
+  private logSlowQueries(thresholdMs: number): void {
+    const events = this as unknown as {
+      $on(event: 'query', cb: (e: { query: string; duration: number }) => void): void;
+    };
+    events.$on('query', (e) => {
+      if (e.duration >= thresholdMs)
+        this.logger.warn(`slow query (${Math.round(e.duration)} ms): ${e.query.slice(0, 2000)}`);
+    });
   }
 
   /** Runs `fn` as `userId`: tenant tables show that user's rows only (row level security). */

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiOkResponse,
@@ -6,8 +6,8 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
+import { AuthRateLimited } from '../common/throttling/rate-limits';
 import { AuthService } from './auth.service';
 import { RegisteredDto, TokenDto, UserDto } from './dto/auth-responses.dto';
 import { LoginDto } from './dto/login.dto';
@@ -16,12 +16,7 @@ import { Public } from './public.decorator';
 
 @ApiTags('auth')
 @Public()
-@UseGuards(ThrottlerGuard)
-@ApiResponse({
-  status: 429,
-  type: ErrorResponseDto,
-  description: 'too many attempts from this address; see Retry-After',
-})
+@AuthRateLimited()
 @Controller('auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}

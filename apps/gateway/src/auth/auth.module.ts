@@ -7,6 +7,7 @@ import { ApiKeysController } from '../api-keys/api-keys.controller';
 import { UsersController } from '../users/users.controller';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
+import { rateLimits } from '../common/throttling/rate-limits';
 import { AuthService } from './auth.service';
 import { TenantScopeMiddleware } from './tenant-scope.middleware';
 
@@ -22,16 +23,8 @@ import { TenantScopeMiddleware } from './tenant-scope.middleware';
         },
       }),
     }),
-    // Per client address; applied to the auth routes only (see AuthController).
-    ThrottlerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService) => [
-        {
-          ttl: config.getOrThrow<number>('AUTH_RATE_WINDOW_SECONDS') * 1000,
-          limit: config.getOrThrow<number>('AUTH_RATE_LIMIT'),
-        },
-      ],
-    }),
+    // Auth routes per address, expensive routes per user or API key (common/throttling).
+    ThrottlerModule.forRootAsync({ inject: [ConfigService], useFactory: rateLimits }),
   ],
   controllers: [AuthController, UsersController, ApiKeysController],
   providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],

@@ -24,6 +24,7 @@ import {
 import type { Observable } from 'rxjs';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
+import { ExpensiveRoute } from '../common/throttling/rate-limits';
 import { PaginationQueryDto } from '../common/dto/pagination-query.dto';
 import { CreateJobDto } from './dto/create-job.dto';
 import { EstimateDto, JobDto, JobPageDto, OutputDto } from './dto/job.dto';
@@ -44,6 +45,7 @@ export class JobsController {
   ) {}
 
   @Post('projects/:id/jobs/estimate')
+  @ExpensiveRoute()
   @HttpCode(200)
   @ApiOperation({ summary: 'What a job of this project would cost and produce (spends nothing)' })
   @ApiOkResponse({ type: EstimateDto })
@@ -53,6 +55,7 @@ export class JobsController {
   }
 
   @Post('projects/:id/jobs')
+  @ExpensiveRoute()
   @HttpCode(202)
   @ApiOperation({ summary: 'Start mixing per the project settings; reserves the credits' })
   @ApiHeader({

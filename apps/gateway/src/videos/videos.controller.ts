@@ -26,6 +26,7 @@ import {
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
+import { ExpensiveRoute } from '../common/throttling/rate-limits';
 import { ListVideosQueryDto } from './dto/list-videos-query.dto';
 import { MoveVideoDto } from './dto/move-video.dto';
 import { UploadVideoDto, VideoDto, VideoPageDto } from './dto/video.dto';
@@ -45,6 +46,7 @@ export class VideosController {
   constructor(private readonly videos: VideosService) {}
 
   @Post()
+  @ExpensiveRoute()
   @ApiOperation({
     summary: 'Upload a video (multipart, field "file"; streamed, then probed with ffprobe)',
   })

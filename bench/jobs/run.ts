@@ -1,0 +1,182 @@
+/**
+ * bench/jobs: job throughput of the real system (gateway, billing and media worker processes on
+ * PostgreSQL, NATS and ffmpeg) with one worker and then with two, in the same run. Each job is a
+ * small one (two 1 s clips of different shapes, one output) of a project of its own, so jobs
+ * queue up freely. Prints jobs per minute for each and the scaling ratio (two workers over one).
+ *   npm run build && npx tsx bench/jobs/run.ts     (BENCH_JOBS, default 200 per phase)
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+
+const ROOT = path.resolve(__dirname, '../..');
+const JOBS = Number(process.env.BENCH_JOBS ?? 200);
+const PORT = 3902;
+const BASE = `http://127.0.0.1:${PORT}`;
+const OWNER_URL =
+  process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/vmp_bench_jobs';
+const APP_URL = (() => {
+  const u = new URL(OWNER_URL);
+  u.username = 'vmp_app';
+  u.password = '';
+  return u.toString();
+})();
+const PREFIX = `vmpbenchjobs${process.pid}`;
+
+function clip(name: string, size: string, extra: string[] = []): string {
+  const file = path.join(tmpdir(), `vmp-bench-jobs-${name}.mp4`);
+  execFileSync('ffmpeg', [
+    '-v', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=25:duration=1`,
+    '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', ...extra,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', '-y', file,
+  ]);
+  return file;
+}
+
+function app(name: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [path.join(ROOT, `dist/apps/${name}/src/main.js`)], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: APP_URL,
+      NATS_PREFIX: PREFIX,
+      LOG_LEVEL: 'warn',
+      WORKER_METRICS_PORT: '0',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function api<T = Record<string, string>>(
+  method: string,
+  url: string,
+  token?: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await fetch(BASE + url, {
+    method,
+    headers: {
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function uploadTo(projectId: string, groupId: string, file: string, token: string) {
+  const form = new FormData();
+  form.set('groupId', groupId);
+  form.set('file', new Blob([readFileSync(file)]), path.basename(file));
+  const res = await fetch(`${BASE}/api/v1/projects/${projectId}/videos`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}` },
+    body: form,
+  });
+  if (res.status !== 201) throw new Error(`upload: ${res.status} ${await res.text()}`);
+}
+
+/** A project of two groups with one clip each: one output per job. */
+async function project(token: string, clips: [string, string]): Promise<string> {
+  const p = await api('POST', '/api/v1/projects', token, {
+    name: 'bench',
+    settings: { mixingMode: 'AUTO', outputFormat: 'MP4', quality: 'LOW', outputCount: 1 },
+  });
+  for (let g = 0; g < 2; g++) {
+    const group = await api('POST', `/api/v1/projects/${p.id}/groups`, token, {
+      name: `G${g}`,
+      order: g,
+    });
+    await uploadTo(p.id, group.id, clips[g], token);
+  }
+  return p.id;
+}
+
+/** Submits one job per project and waits for all: jobs per minute. */
+async function phase(token: string, projects: string[], db: Client): Promise<number> {
+  const started = Date.now();
+  const ids: string[] = [];
+  for (const id of projects) {
+    ids.push((await api('POST', `/api/v1/projects/${id}/jobs`, token)).id);
+  }
+  for (;;) {
+    const { rows } = await db.query<{ done: number; failed: number }>(
+      `SELECT count(*) FILTER (WHERE status IN ('COMPLETED','FAILED','CANCELLED'))::int AS done,
+              count(*) FILTER (WHERE status <> 'COMPLETED' AND status IN ('FAILED','CANCELLED'))::int AS failed
+         FROM processing_jobs WHERE id = ANY($1)`,
+      [ids],
+    );
+    if (rows[0].failed) throw new Error(`${rows[0].failed} jobs did not complete`);
+    if (rows[0].done === ids.length) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const minutes = (Date.now() - started) / 60_000;
+  return ids.length / minutes;
+}
+
+async function main() {
+  execFileSync(
+    'bash',
+    ['-c', 'source scripts/lib.sh && ensure_database && migrate >/dev/null && ensure_app_role'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, MIGRATION_DATABASE_URL: OWNER_URL, DATABASE_URL: APP_URL },
+    },
+  );
+  const storage = mkdtempSync(path.join(tmpdir(), 'vmp-bench-jobs-storage-'));
+  const common = { STORAGE_DIR: storage };
+  const procs: ChildProcess[] = [
+    app('billing', { ...common, BILLING_PORT: '0' }),
+    app('gateway', { ...common, PORT: String(PORT), AUTH_RATE_LIMIT: '1000' }),
+  ];
+  const db = new Client({ connectionString: OWNER_URL });
+  await db.connect();
+  try {
+    for (let i = 0; i < 100; i++) {
+      if ((await fetch(`${BASE}/health`).catch(() => null))?.ok) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const clips: [string, string] = [clip('wide', '320x180'), clip('tall', '180x320')];
+    const reg = await api<{ accessToken: string; user: { id: string } }>(
+      'POST',
+      '/api/v1/auth/register',
+      undefined,
+      { email: `bench-${Date.now()}@example.com`, password: 'bench-password', firstName: 'B', lastName: 'J' },
+    );
+    const token = reg.accessToken;
+    await db.query(
+      `UPDATE users SET credits = 1000000, license_type = 'ENTERPRISE',
+              license_expiry = now() + interval '1 day' WHERE id = $1`,
+      [reg.user.id],
+    );
+    console.log(`preparing ${2 * JOBS} projects...`);
+    const projects: string[] = [];
+    for (let i = 0; i < 2 * JOBS; i++) projects.push(await project(token, clips));
+
+    const workDir = () => mkdtempSync(path.join(tmpdir(), 'vmp-bench-jobs-work-'));
+    const one = app('media-worker', { ...common, WORK_DIR: workDir() });
+    procs.push(one);
+    const single = await phase(token, projects.slice(0, JOBS), db);
+    console.log(`1 worker : ${single.toFixed(1)} jobs/min`);
+    procs.push(app('media-worker', { ...common, WORK_DIR: workDir() }));
+    const double = await phase(token, projects.slice(JOBS), db);
+    console.log(`2 workers: ${double.toFixed(1)} jobs/min`);
+    console.log(
+      `scaling ratio (2 workers / 1): ${(double / single).toFixed(2)} on ${require('node:os').cpus().length} cores`,
+    );
+  } finally {
+    await db.end();
+    for (const p of procs) p.kill('SIGTERM');
+    rmSync(storage, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

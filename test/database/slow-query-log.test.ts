@@ -1,0 +1,56 @@
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { PrismaService } from '@app/database';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+function service(slowQueryMs: number): PrismaService {
+  return new PrismaService(
+    new ConfigService({
+      DATABASE_URL: db.appUrl,
+      DATABASE_POOL_MAX: 1,
+      DATABASE_CONNECT_TIMEOUT_MS: 5000,
+      DATABASE_IDLE_TIMEOUT_MS: 1000,
+      DATABASE_STATEMENT_TIMEOUT_MS: 5000,
+      DATABASE_SLOW_QUERY_MS: slowQueryMs,
+    }),
+  );
+}
+
+describe('slow query log (DATABASE_SLOW_QUERY_MS)', () => {
+  it('warns of a query slower than the threshold, with its statement but not its values', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const prisma = service(100);
+    try {
+      await prisma.$queryRaw`SELECT 1 AS fast WHERE ${'secret-value'}::text IS NOT NULL`;
+      expect(warn).not.toHaveBeenCalled();
+      await prisma.$queryRaw`SELECT pg_sleep(0.2)::text AS slept, ${'secret-value'}::text AS v`;
+      expect(warn).toHaveBeenCalledTimes(1);
+      const [message] = warn.mock.calls[0] as [string];
+      expect(message).toMatch(/^slow query \(\d+ ms\): SELECT pg_sleep\(0\.2\)::text/);
+      expect(message).not.toContain('secret-value');
+    } finally {
+      warn.mockRestore();
+      await prisma.onApplicationShutdown();
+    }
+  });
+
+  it('logs nothing when off', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const prisma = service(0);
+    try {
+      await prisma.$queryRaw`SELECT pg_sleep(0.15)::text AS slept`;
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+      await prisma.onApplicationShutdown();
+    }
+  });
+});
