@@ -20,4 +20,4 @@ FROM base AS media-worker
 CMD ["node", "dist/apps/media-worker/src/main.js"]
 
 FROM base AS migrate
-CMD ["sh", "-c", "npx prisma migrate deploy && npx tsx prisma/seed.ts"]
+CMD ["sh", "-c", "npx prisma migrate deploy && npx tsx prisma/app-role.ts && DATABASE_URL=$MIGRATION_DATABASE_URL npx tsx prisma/seed.ts"]

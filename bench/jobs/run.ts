@@ -132,7 +132,12 @@ async function main() {
   const common = { STORAGE_DIR: storage };
   const procs: ChildProcess[] = [
     app('billing', { ...common, BILLING_PORT: '0' }),
-    app('gateway', { ...common, PORT: String(PORT), AUTH_RATE_LIMIT: '1000' }),
+    app('gateway', {
+      ...common,
+      PORT: String(PORT),
+      AUTH_RATE_LIMIT: '1000',
+      EXPENSIVE_RATE_LIMIT: '100000',
+    }),
   ];
   const db = new Client({ connectionString: OWNER_URL });
   await db.connect();

@@ -69,7 +69,11 @@ async function main() {
   const file = bigVideo();
   const bytes = statSync(file).size;
   const storage = mkdtempSync(path.join(tmpdir(), 'vmp-bench-storage-'));
-  execFileSync('bash', ['-c', `source scripts/lib.sh && DATABASE_URL=${DB_URL} ensure_database && DATABASE_URL=${DB_URL} migrate >/dev/null`], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('bash', ['-c', 'source scripts/lib.sh && ensure_database && migrate >/dev/null'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, MIGRATION_DATABASE_URL: DB_URL, DATABASE_URL: DB_URL },
+  });
 
   // Baseline: the same bytes written by a plain stream copy into the same folder.
   const t0 = process.hrtime.bigint();
@@ -90,6 +94,8 @@ async function main() {
     const email = `bench-${Date.now()}@example.com`;
     const reg = await json('POST', '/api/v1/auth/register', { email, password: 'bench-password', firstName: 'B', lastName: 'Ench' });
     const token = reg.body.accessToken as string;
+    // The largest upload allowance: an ENTERPRISE licence (docs/billing.md).
+    execFileSync('psql', [DB_URL, '-qc', `UPDATE users SET license_type = 'ENTERPRISE', license_expiry = now() + interval '1 day' WHERE email = '${email}'`]);
     const project = await json('POST', '/api/v1/projects', { name: 'bench', settings: { mixingMode: 'AUTO', outputFormat: 'MP4', quality: 'LOW', outputCount: 1 } }, token);
 
     const idle = rssOf(gateway.pid!);
@@ -99,6 +105,7 @@ async function main() {
     const status = await upload(file, project.body.id, token);
     const uploadSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
     clearInterval(sampler);
+    if (status !== 201) throw new Error(`the upload was refused (${status}): nothing measured`);
 
     const mbps = (s: number) => bytes / MiB / s;
     console.log(`file: ${(bytes / MiB).toFixed(0)} MiB, upload answered ${status}`);

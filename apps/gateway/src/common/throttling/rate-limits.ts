@@ -5,6 +5,7 @@ import {
   SkipThrottle,
   ThrottlerGuard,
   type ThrottlerLimitDetail,
+  type ThrottlerModuleOptions,
   type ThrottlerOptions,
 } from '@nestjs/throttler';
 import type { AuthUser } from '../../auth/current-user.decorator';
@@ -15,7 +16,14 @@ import { ErrorResponseDto } from '../dto/error-response.dto';
  * `expensive` for routes that cost real work (uploads, job starts, estimates), per user, or per
  * API key when the call uses one. Both answer 429 with Retry-After.
  */
-export function rateLimits(config: ConfigService): ThrottlerOptions[] {
+export function rateLimits(config: ConfigService): ThrottlerModuleOptions {
+  return {
+    errorMessage: 'too many requests: try again after the number of seconds in Retry-After',
+    throttlers: rateLimitThrottlers(config),
+  };
+}
+
+function rateLimitThrottlers(config: ConfigService): ThrottlerOptions[] {
   return [
     {
       name: 'default',

@@ -1,3 +1,4 @@
+// Database settings read from the environment: the slow query log and TLS (sslmode).
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { PrismaService } from '@app/database';
@@ -50,6 +51,28 @@ describe('slow query log (DATABASE_SLOW_QUERY_MS)', () => {
       expect(warn).not.toHaveBeenCalled();
     } finally {
       warn.mockRestore();
+      await prisma.onApplicationShutdown();
+    }
+  });
+});
+
+describe('DATABASE_URL sslmode', () => {
+  it('is honoured: sslmode=verify-full refuses a server without TLS instead of falling back', async () => {
+    const url = new URL(db.appUrl);
+    url.searchParams.set('sslmode', 'verify-full');
+    const prisma = new PrismaService(
+      new ConfigService({
+        DATABASE_URL: url.toString(),
+        DATABASE_POOL_MAX: 1,
+        DATABASE_CONNECT_TIMEOUT_MS: 5000,
+        DATABASE_IDLE_TIMEOUT_MS: 1000,
+        DATABASE_STATEMENT_TIMEOUT_MS: 5000,
+      }),
+    );
+    try {
+      // The test server has no TLS: a connection that honours the URL cannot be made.
+      await expect(prisma.$queryRaw`SELECT 1`).rejects.toThrow(/SSL|certificate/i);
+    } finally {
       await prisma.onApplicationShutdown();
     }
   });
