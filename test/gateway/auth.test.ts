@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
 import request from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startGateway, type TestGateway } from '../support/gateway';
+import { expectErrorShape, fieldsOf } from '../support/http';
 
 // A small per-address limit for this file: every test but the rate-limit one speaks from an
 // address of its own (X-Forwarded-For, trusted from loopback) so they never hit it.
@@ -46,22 +46,6 @@ const validBody = (over: Record<string, unknown> = {}) => ({
   lastName: 'Silva',
   ...over,
 });
-
-/** The one error shape of API.md: {statusCode, error, message, details?}, nothing else. */
-function expectErrorShape(res: request.Response, status: number): void {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/application\/json/);
-  expect(res.body.statusCode).toBe(status);
-  expect(res.body.error).toBe(STATUS_CODES[status]);
-  expect(typeof res.body.message).toBe('string');
-  expect(res.body.message.length).toBeGreaterThan(0);
-  for (const key of Object.keys(res.body))
-    expect(['statusCode', 'error', 'message', 'details']).toContain(key);
-  expect(JSON.stringify(res.body)).not.toMatch(/\bat .+\.(ts|js):\d+/);
-}
-
-const fieldsOf = (res: request.Response): string[] =>
-  (res.body.details as { field: string; problems: string[] }[]).map((d) => d.field).sort();
 
 describe('POST /auth/register', () => {
   it('creates the user, stores the email lower-cased and a bcrypt hash, returns a token', async () => {

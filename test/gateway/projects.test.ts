@@ -1,9 +1,9 @@
 import { mkdir, writeFile, access } from 'node:fs/promises';
-import { STATUS_CODES } from 'node:http';
 import path from 'node:path';
 import request from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startGateway, type TestGateway } from '../support/gateway';
+import { expectErrorShape, fieldsOf } from '../support/http';
 import {
   createProject,
   projectSettings,
@@ -24,20 +24,6 @@ afterAll(async () => {
   await gw?.close();
   await db?.drop();
 }, 30_000);
-
-/** The one error shape of API.md: {statusCode, error, message, details?}, nothing else. */
-function expectErrorShape(res: request.Response, status: number): void {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/application\/json/);
-  expect(res.body.statusCode).toBe(status);
-  expect(res.body.error).toBe(STATUS_CODES[status]);
-  expect(typeof res.body.message).toBe('string');
-  for (const key of Object.keys(res.body))
-    expect(['statusCode', 'error', 'message', 'details']).toContain(key);
-}
-
-const fieldsOf = (res: request.Response): string[] =>
-  [...new Set((res.body.details as { field: string }[]).map((d) => d.field))].sort();
 
 const auth = (who: RegisteredUser = u) => ({ Authorization: `Bearer ${who.token}` });
 const api = (p: string) => `/api/v1${p}`;

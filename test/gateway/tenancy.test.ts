@@ -1,9 +1,9 @@
 import { mkdir, writeFile, readFile } from 'node:fs/promises';
-import { STATUS_CODES } from 'node:http';
 import path from 'node:path';
 import request from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startGateway, type TestGateway } from '../support/gateway';
+import { expectErrorShape, binaryBody } from '../support/http';
 import {
   createProject,
   projectSettings,
@@ -147,17 +147,6 @@ afterAll(async () => {
   await gw?.close();
   await db?.drop();
 }, 30_000);
-
-/** The one error shape of API.md: {statusCode, error, message, details?}, nothing else. */
-function expectErrorShape(res: request.Response, status: number): void {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/application\/json/);
-  expect(res.body.statusCode).toBe(status);
-  expect(res.body.error).toBe(STATUS_CODES[status]);
-  expect(typeof res.body.message).toBe('string');
-  for (const key of Object.keys(res.body))
-    expect(['statusCode', 'error', 'message', 'details']).toContain(key);
-}
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 interface Route {
@@ -424,11 +413,7 @@ describe('the owner reaches the same ids', () => {
       .get(`/api/v1/outputs/${outputId}/download`)
       .set(auth)
       .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .expect(200);
     expect(dl.body).toEqual(OUTPUT_BYTES);
     const job = await request(gw.server).get(`/api/v1/jobs/${jobId}`).set(auth).expect(200);

@@ -8,6 +8,7 @@ import { connect } from '@nats-io/transport-node';
 import { Objm } from '@nats-io/obj';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startGateway, type TestGateway } from '../support/gateway';
+import { binaryBody } from '../support/http';
 import { startBilling, type TestBilling } from '../support/billing';
 import { startAppProcess, type AppProcess } from '../support/processes';
 import { fund, registerUser } from '../support/factories';
@@ -96,11 +97,7 @@ describe('workers with no shared disk (STORAGE_DRIVER=nats)', () => {
       .get(`/api/v1/outputs/${first.id}/download`)
       .set(auth)
       .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .expect(200);
     const body = whole.body as Buffer;
     expect(body.length).toBe(Number(first.size));
@@ -115,11 +112,7 @@ describe('workers with no shared disk (STORAGE_DRIVER=nats)', () => {
       .set(auth)
       .set('Range', 'bytes=100-199')
       .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .expect(206);
     expect((ranged.body as Buffer).equals(body.subarray(100, 200))).toBe(true);
 

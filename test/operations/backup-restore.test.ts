@@ -4,28 +4,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
+import { APP_TABLES } from '@app/database';
 import { createTestDatabase, withPg, type TestDatabase } from '../support/database';
 import { APP_ROLE, withDatabase, withUser } from '../support/global-setup';
 import { seed } from '../../prisma/seed';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
-const TABLES = [
-  'users',
-  'projects',
-  'video_groups',
-  'video_files',
-  'processing_jobs',
-  'output_files',
-  'credit_transactions',
-  'api_keys',
-];
 
 /** Row count and an order-independent checksum of every row's text, per table. */
 async function fingerprint(url: string): Promise<Record<string, { rows: number; md5: string }>> {
   return withPg(url, async (c) => {
     const result: Record<string, { rows: number; md5: string }> = {};
-    for (const table of TABLES) {
+    for (const table of APP_TABLES) {
       const { rows } = await c.query<{ n: string; md5: string | null }>(
         `SELECT count(*) AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS md5 FROM "${table}" t`,
       );

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { ConfigService } from '@nestjs/config';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
+import { APP_TABLES } from '@app/database';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { createProject, projectSettings, registerUser } from '../support/factories';
@@ -17,16 +18,6 @@ import { clip } from '../support/clips';
 
 const UPLOAD_LIMIT = 256 * 1024;
 const API = '/api/v1';
-const TABLES = [
-  'users',
-  'projects',
-  'video_groups',
-  'video_files',
-  'processing_jobs',
-  'output_files',
-  'credit_transactions',
-  'api_keys',
-] as const;
 const SQL_NAME = `Robert'); DROP TABLE users; --`;
 
 let db: TestDatabase;
@@ -211,7 +202,7 @@ interface Snapshot {
 
 async function snapshot(): Promise<Snapshot> {
   const rows: Record<string, number> = {};
-  for (const table of TABLES) {
+  for (const table of APP_TABLES) {
     // Fails loudly if a table was dropped.
     const [{ n }] = await db.prisma.$queryRawUnsafe<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM "${table}"`,

@@ -1,17 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigService } from '@nestjs/config';
-import { PrismaService, tenantScope } from '@app/database';
+import { PrismaService, tenantScope, TENANT_TABLES } from '@app/database';
 import { createTestDatabase, withPg, type TestDatabase } from '../support/database';
 import { APP_ROLE } from '../support/global-setup';
-
-const TENANT_TABLES = [
-  'projects',
-  'video_groups',
-  'video_files',
-  'processing_jobs',
-  'output_files',
-  'credit_transactions',
-] as const;
 
 let db: TestDatabase;
 let app: PrismaService;

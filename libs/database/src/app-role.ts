@@ -1,18 +1,6 @@
 import { Client } from 'pg';
+import { APP_TABLES, APPEND_ONLY_TABLES } from './tables';
 
-/** Tables the application role may read and write (tenant tables are also under RLS). */
-const READ_WRITE_TABLES = [
-  'users',
-  'projects',
-  'video_groups',
-  'video_files',
-  'processing_jobs',
-  'output_files',
-  'credit_transactions',
-  'api_keys',
-];
-/** Append-only for the application role. */
-const APPEND_ONLY_TABLES = ['audit_logs'];
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
@@ -53,7 +41,7 @@ export async function ensureAppRole(ownerUrl: string, appUrl: string): Promise<s
     await c.query(`GRANT CONNECT ON DATABASE ${quoteIdent(rows[0].db)} TO ${r}`);
     await c.query(`GRANT USAGE ON SCHEMA public TO ${r}`);
     await c.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${r}`);
-    for (const t of READ_WRITE_TABLES)
+    for (const t of APP_TABLES)
       await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${quoteIdent(t)} TO ${r}`);
     for (const t of APPEND_ONLY_TABLES)
       await c.query(`GRANT SELECT, INSERT ON ${quoteIdent(t)} TO ${r}`);

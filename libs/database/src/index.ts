@@ -4,3 +4,4 @@ export * from './generated/prisma/client';
 export * from './app-role';
 export * from './tenant-scope';
 export * from './audit-log';
+export * from './tables';

@@ -1,10 +1,14 @@
-import { createReadStream } from 'node:fs';
-import { stat, unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Objm, StorageType, type ObjectStore } from '@nats-io/obj';
-import { assertSafeKey, type ByteRange, type Storage, type WriteResult } from './storage';
+import {
+  assertSafeKey,
+  uploadAndRemove,
+  type ByteRange,
+  type Storage,
+  type WriteResult,
+} from './storage';
 
 export interface NatsObjectStorageOptions {
   /** Bucket names are `<prefix>_sources`, `<prefix>_mezzanines` and `<prefix>_outputs`. */
@@ -77,11 +81,8 @@ export class NatsObjectStorage implements Storage {
     }
   }
 
-  async importFile(key: string, localFile: string): Promise<WriteResult> {
-    await stat(localFile);
-    const result = await this.write(key, createReadStream(localFile));
-    await unlink(localFile);
-    return result;
+  importFile(key: string, localFile: string): Promise<WriteResult> {
+    return uploadAndRemove(this, key, localFile);
   }
 
   async read(location: string, range?: ByteRange): Promise<Readable> {

@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { stat, unlink } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import {
   CreateBucketCommand,
@@ -14,7 +12,13 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { assertSafeKey, type ByteRange, type Storage, type WriteResult } from './storage';
+import {
+  assertSafeKey,
+  uploadAndRemove,
+  type ByteRange,
+  type Storage,
+  type WriteResult,
+} from './storage';
 
 export interface S3ObjectStorageOptions {
   bucket: string;
@@ -98,11 +102,8 @@ export class S3ObjectStorage implements Storage {
     }
   }
 
-  async importFile(key: string, localFile: string): Promise<WriteResult> {
-    await stat(localFile);
-    const result = await this.write(key, createReadStream(localFile));
-    await unlink(localFile);
-    return result;
+  importFile(key: string, localFile: string): Promise<WriteResult> {
+    return uploadAndRemove(this, key, localFile);
   }
 
   async read(location: string, range?: ByteRange): Promise<Readable> {

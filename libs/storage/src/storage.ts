@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+import { stat, unlink } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
 /** Where an object lives, as stored in the database `path` columns: a URL with the driver's scheme. */
@@ -67,4 +69,16 @@ export function assertSafeKey(key: string): void {
   if (!segments.length || !segments.every((s) => SAFE_SEGMENT.test(s) && s !== '..')) {
     throw new Error(`unsafe storage key: ${JSON.stringify(key)}`);
   }
+}
+
+/** importFile for a remote store: streams the local file in under `key`, then removes it. */
+export async function uploadAndRemove(
+  storage: Pick<Storage, 'write'>,
+  key: string,
+  localFile: string,
+): Promise<WriteResult> {
+  await stat(localFile); // a missing file fails here, before anything is written
+  const result = await storage.write(key, createReadStream(localFile));
+  await unlink(localFile);
+  return result;
 }

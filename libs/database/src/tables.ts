@@ -1,0 +1,15 @@
+/** Tables whose rows belong to one user: row level security applies to them. */
+export const TENANT_TABLES = [
+  'projects',
+  'video_groups',
+  'video_files',
+  'processing_jobs',
+  'output_files',
+  'credit_transactions',
+] as const;
+
+/** Every table the services read and write (the tenant tables, users and API keys). */
+export const APP_TABLES = ['users', ...TENANT_TABLES, 'api_keys'] as const;
+
+/** Tables the services may only append to and read. */
+export const APPEND_ONLY_TABLES = ['audit_logs'] as const;
