@@ -195,6 +195,20 @@ export class JobRunner {
     return settled.map((r) => (r as PromiseFulfilledResult<MixSource>).value);
   }
 
+  /**
+   * A job whose every delivery ended without an outcome (its workers were killed): it fails with
+   * `reason`, keeps the outputs it recorded, and is settled: those are charged, the rest
+   * refunded. Safe to call again.
+   */
+  async abandon(jobId: string, reason: string): Promise<JobOutcome> {
+    const job = await this.repo.load(jobId);
+    if (!job) return { kind: 'done' };
+    if (await this.repo.fail(job.id, job.projectId, reason)) {
+      this.logger.warn(`job ${job.id} failed: ${reason}`);
+    }
+    return this.settle(job);
+  }
+
   /** The job reached a final state: charge what it produced, refund the rest (idempotent). */
   private async settle(job: LoadedJob): Promise<JobOutcome> {
     const fresh = await this.repo.load(job.id);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JobBillingModule } from '../billing/job-billing.module';
 import { CancelListener } from '../cancel/cancel-listener.service';
+import { AbandonedJobsListener } from '../jobs-queue/abandoned-jobs.listener';
 import { JobsConsumer } from '../jobs-queue/jobs-consumer.service';
 import { RunningJobs } from '../jobs-queue/running-jobs';
 import { JobEventsPublisher } from '../progress/job-events.publisher';
@@ -20,6 +21,7 @@ import { JobRunner } from './job-runner.service';
     FfmpegRunnerProvider,
     RunningJobs,
     JobsConsumer,
+    AbandonedJobsListener,
     CancelListener,
     WorkerMetrics,
   ],

@@ -1,0 +1,66 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import { MediaJobMessage, parsePayload, type NatsNames } from '@app/contracts';
+import { decodeJson, InjectNats, InjectNatsNames } from '@app/messaging';
+import { JobRunner } from '../jobs/job-runner.service';
+
+/**
+ * JetStream's MAX_DELIVERIES advisory: a job message was delivered JOB_MAX_DELIVER times and no
+ * worker acked it (each worker holding it was killed before it could record an outcome). Without
+ * this the job would stay PROCESSING for ever with its credits reserved. One worker of the queue
+ * group fails the job, settles its credits, and removes the spent message from the stream.
+ */
+@Injectable()
+export class AbandonedJobsListener implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AbandonedJobsListener.name);
+  private subscription?: Subscription;
+
+  constructor(
+    @InjectNats() private readonly nc: NatsConnection,
+    @InjectNatsNames() private readonly names: NatsNames,
+    private readonly runner: JobRunner,
+    private readonly config: ConfigService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const { jobsStream, workersConsumer } = this.names.media;
+    this.subscription = this.nc.subscribe(
+      `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${jobsStream}.${workersConsumer}`,
+      {
+        queue: `${workersConsumer}_ADVISORIES`,
+        callback: (error, msg) => {
+          if (!error) void this.handle(decodeJson(msg.data) as { stream_seq?: number });
+        },
+      },
+    );
+  }
+
+  private async handle(advisory: { stream_seq?: number }): Promise<void> {
+    const seq = advisory.stream_seq;
+    if (!seq) return;
+    const stream = this.names.media.jobsStream;
+    try {
+      const jsm = await jetstreamManager(this.nc);
+      const stored = await jsm.streams.getMessage(stream, { seq });
+      if (!stored) return;
+      const { jobId } = parsePayload(MediaJobMessage, decodeJson(stored.data));
+      const attempts = this.config.getOrThrow<number>('JOB_MAX_DELIVER');
+      const reason = `no worker finished this job in ${attempts} attempts (the workers stopped while running it)`;
+      // Settling needs billing: a few tries, since no redelivery will come for this message.
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await this.runner.abandon(jobId, reason);
+        if (outcome.kind === 'done') break;
+        if (attempt === 5) {
+          this.logger.error(`job ${jobId}: credits not settled after ${attempt} tries`);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 5000));
+      }
+      await jsm.streams.deleteMessage(stream, seq, false);
+    } catch (e) {
+      this.logger.warn(`max-deliveries advisory for message ${seq}: ${(e as Error).message}`);
+    }
+  }
+}
