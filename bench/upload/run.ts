@@ -5,7 +5,15 @@
  *   npx tsx bench/upload/run.ts            (needs `npm run build`, PostgreSQL and NATS)
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,7 +29,22 @@ const DB_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.
 function bigVideo(): string {
   const file = path.join(tmpdir(), 'vmp-bench-1gib.mkv');
   if (!existsSync(file)) {
-    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25', '-frames:v', '778', '-c:v', 'rawvideo', '-pix_fmt', 'yuv420p', '-y', file]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=1280x720:rate=25',
+      '-frames:v',
+      '778',
+      '-c:v',
+      'rawvideo',
+      '-pix_fmt',
+      'yuv420p',
+      '-y',
+      file,
+    ]);
   }
   return file;
 }
@@ -34,7 +57,10 @@ function rssOf(pid: number): number {
 async function json(method: string, url: string, body?: unknown, token?: string) {
   const res = await fetch(BASE + url, {
     method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'Content-Type': 'application/json',
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   return { status: res.status, body: (await res.json()) as Record<string, string> };
@@ -42,7 +68,9 @@ async function json(method: string, url: string, body?: unknown, token?: string)
 
 function upload(file: string, projectId: string, token: string): Promise<number> {
   const boundary = 'vmpbench';
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.mkv"\r\nContent-Type: video/x-matroska\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.mkv"\r\nContent-Type: video/x-matroska\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return new Promise((resolve, reject) => {
     const req = request(`${BASE}/api/v1/projects/${projectId}/videos`, {
@@ -77,13 +105,25 @@ async function main() {
 
   // Baseline: the same bytes written by a plain stream copy into the same folder.
   const t0 = process.hrtime.bigint();
-  await pipeline(createReadStream(file, { highWaterMark: MiB }), createWriteStream(path.join(storage, 'baseline.bin')));
+  await pipeline(
+    createReadStream(file, { highWaterMark: MiB }),
+    createWriteStream(path.join(storage, 'baseline.bin')),
+  );
   const diskSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   rmSync(path.join(storage, 'baseline.bin'));
 
   const gateway = spawn(process.execPath, [path.join(ROOT, 'dist/apps/gateway/src/main.js')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(PORT), DATABASE_URL: DB_URL, STORAGE_DIR: storage, MAX_UPLOAD_BYTES: String(2048 * MiB), LOG_LEVEL: 'warn', NATS_PREFIX: 'vmpbench', AUTH_RATE_LIMIT: '100' },
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      DATABASE_URL: DB_URL,
+      STORAGE_DIR: storage,
+      MAX_UPLOAD_BYTES: String(2048 * MiB),
+      LOG_LEVEL: 'warn',
+      NATS_PREFIX: 'vmpbench',
+      AUTH_RATE_LIMIT: '100',
+    },
     stdio: 'inherit',
   });
   try {
@@ -92,11 +132,28 @@ async function main() {
       await new Promise((r) => setTimeout(r, 200));
     }
     const email = `bench-${Date.now()}@example.com`;
-    const reg = await json('POST', '/api/v1/auth/register', { email, password: 'bench-password', firstName: 'B', lastName: 'Ench' });
+    const reg = await json('POST', '/api/v1/auth/register', {
+      email,
+      password: 'bench-password',
+      firstName: 'B',
+      lastName: 'Ench',
+    });
     const token = reg.body.accessToken as string;
     // The largest upload allowance: an ENTERPRISE licence (docs/billing.md).
-    execFileSync('psql', [DB_URL, '-qc', `UPDATE users SET license_type = 'ENTERPRISE', license_expiry = now() + interval '1 day' WHERE email = '${email}'`]);
-    const project = await json('POST', '/api/v1/projects', { name: 'bench', settings: { mixingMode: 'AUTO', outputFormat: 'MP4', quality: 'LOW', outputCount: 1 } }, token);
+    execFileSync('psql', [
+      DB_URL,
+      '-qc',
+      `UPDATE users SET license_type = 'ENTERPRISE', license_expiry = now() + interval '1 day' WHERE email = '${email}'`,
+    ]);
+    const project = await json(
+      'POST',
+      '/api/v1/projects',
+      {
+        name: 'bench',
+        settings: { mixingMode: 'AUTO', outputFormat: 'MP4', quality: 'LOW', outputCount: 1 },
+      },
+      token,
+    );
 
     const idle = rssOf(gateway.pid!);
     let peak = idle;
@@ -109,10 +166,16 @@ async function main() {
 
     const mbps = (s: number) => bytes / MiB / s;
     console.log(`file: ${(bytes / MiB).toFixed(0)} MiB, upload answered ${status}`);
-    console.log(`plain disk write: ${mbps(diskSeconds).toFixed(0)} MiB/s (${diskSeconds.toFixed(2)} s)`);
-    console.log(`upload (stream + ffprobe + tail decode): ${mbps(uploadSeconds).toFixed(0)} MiB/s (${uploadSeconds.toFixed(2)} s)`);
+    console.log(
+      `plain disk write: ${mbps(diskSeconds).toFixed(0)} MiB/s (${diskSeconds.toFixed(2)} s)`,
+    );
+    console.log(
+      `upload (stream + ffprobe + tail decode): ${mbps(uploadSeconds).toFixed(0)} MiB/s (${uploadSeconds.toFixed(2)} s)`,
+    );
     console.log(`throughput ratio: ${(diskSeconds / uploadSeconds).toFixed(2)} (target >= 0.50)`);
-    console.log(`gateway RSS: idle ${(idle / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB, growth ${((peak - idle) / MiB).toFixed(1)} MiB (target < 64)`);
+    console.log(
+      `gateway RSS: idle ${(idle / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB, growth ${((peak - idle) / MiB).toFixed(1)} MiB (target < 64)`,
+    );
   } finally {
     gateway.kill('SIGTERM');
     rmSync(storage, { recursive: true, force: true });

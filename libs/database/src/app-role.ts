@@ -1,7 +1,6 @@
 import { Client } from 'pg';
 import { APP_TABLES, APPEND_ONLY_TABLES } from './tables';
 
-
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
