@@ -3,7 +3,9 @@
  * PostgreSQL, NATS and ffmpeg) with one worker and then with two, in the same run. Each job is a
  * small one (two 1 s clips of different shapes, one output) of a project of its own, so jobs
  * queue up (10 at a time, the ENTERPRISE licence's limit). Prints jobs per minute for each and the scaling ratio (two workers over one).
- *   npm run build && npx tsx bench/jobs/run.ts     (BENCH_JOBS, default 200 per phase)
+ *   npm run build && npx tsx bench/jobs/run.ts
+ * BENCH_JOBS (default 200 per phase); BENCH_FFMPEG_PROCESSES sets each worker's
+ * FFMPEG_MAX_PROCESSES (default: the app's default, 2).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -61,6 +63,9 @@ function app(name: string, env: Record<string, string>): ChildProcess {
       NATS_PREFIX: PREFIX,
       LOG_LEVEL: 'warn',
       WORKER_METRICS_PORT: '0',
+      ...(process.env.BENCH_FFMPEG_PROCESSES
+        ? { FFMPEG_MAX_PROCESSES: process.env.BENCH_FFMPEG_PROCESSES }
+        : {}),
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
