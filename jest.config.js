@@ -36,6 +36,9 @@ module.exports = {
       setupFiles: ['<rootDir>/test/support/per-file-env.ts'],
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       slowTestThreshold: 30,
+      // Real servers and processes on a 2-core machine running files in parallel: a test that
+      // takes 2 s alone can take 6 s under load. Files that need more set their own.
+      testTimeout: 30_000,
     },
   ],
 };

@@ -26,6 +26,9 @@ async function fingerprint(url: string): Promise<Record<string, { rows: number; 
   });
 }
 
+// pg_dump, pg_restore and the role's grants (tsx) are separate processes: seconds, not milliseconds.
+jest.setTimeout(120_000);
+
 let db: TestDatabase;
 let restoredName: string;
 beforeAll(async () => {
