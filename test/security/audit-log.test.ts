@@ -111,6 +111,7 @@ describe('audit log of sensitive operations', () => {
       {
         targetId: bought.body.id,
         requestId: 'audit-purchase-1',
+        ip: expect.stringMatching(/127\.0\.0\.1|::1/),
         details: { credits: 250, paymentReference: reference },
       },
     ]);

@@ -71,6 +71,7 @@ export class LedgerService {
         await writeAudit(tx, {
           action: 'billing.purchase',
           actorUserId: req.userId,
+          ip: req.ip,
           targetType: 'credit_transaction',
           targetId: row.id,
           requestId: requestContext.current()?.requestId,

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { requestContext } from '@app/observability';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -57,6 +58,7 @@ export class BillingController {
       userId: user.id,
       credits: dto.credits,
       paymentReference: dto.paymentReference,
+      ip: requestContext.current()?.ip,
     });
   }
 

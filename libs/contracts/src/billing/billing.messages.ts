@@ -37,6 +37,8 @@ export class PurchaseRequest {
   @Matches(ID) userId!: string;
   @IsInt() @Min(1) @Max(1_000_000) credits!: number;
   @IsString() @MinLength(1) @MaxLength(200) paymentReference!: string;
+  /** The buyer's address, for the audit log. */
+  @IsOptional() @IsString() @MaxLength(64) ip?: string;
 }
 
 export class ReserveForJobRequest {
