@@ -112,6 +112,15 @@ async function main(): Promise<void> {
     const warm = await timed(() =>
       engine.mix({ ...request, outputDir: join(work, 'engine-warm') }),
     );
+    // The same warm run with every output through ffmpeg's concat demuxer, for comparison.
+    const byFfmpeg = new MixingEngine({
+      cacheDir: join(work, 'cache'),
+      runner,
+      joinInProcess: false,
+    });
+    const warmFfmpeg = await timed(() =>
+      byFfmpeg.mix({ ...request, outputDir: join(work, 'engine-warm-ffmpeg') }),
+    );
 
     const naiveDir = join(work, 'naive');
     mkdirSync(naiveDir);
@@ -153,12 +162,16 @@ async function main(): Promise<void> {
     console.log(
       row(`engine, warm cache (${warm.value.encodedClips} encodes + ${OUTPUTS} copies)`, warm.ms),
     );
+    console.log(row(`engine, warm cache, joined by ffmpeg concat`, warmFfmpeg.ms));
     console.log(row(`naive (${OUTPUTS} filter_complex encodes)`, naive.ms));
     console.log(`ratio naive / engine (cold): ${ratio.toFixed(2)}  (target ≥ 8, ideal 9)`);
     console.log(
       `output size: ${(bytes / OUTPUTS / 1e6).toFixed(2)} MB average, ${(bytes / 1e6).toFixed(1)} MB total`,
     );
     console.log(`per-output marginal (warm engine / ${OUTPUTS}): ${marginal.toFixed(1)} ms`);
+    console.log(
+      `per-output marginal joined by ffmpeg concat instead: ${(warmFfmpeg.ms / OUTPUTS).toFixed(1)} ms`,
+    );
     console.log(
       `per-output byte copy, in process (copyFile): ${(copy.ms / OUTPUTS).toFixed(1)} ms → marginal is ${(marginal / (copy.ms / OUTPUTS)).toFixed(1)}×`,
     );

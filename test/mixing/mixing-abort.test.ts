@@ -54,7 +54,7 @@ it('kills ffmpeg promptly on abort and leaves no partial file', async () => {
     ? readdirSync(cacheDir, { recursive: true, encoding: 'utf8' })
     : [];
   expect(
-    left.filter((f) => f.endsWith('.mov') || f.includes('.partial') || f.includes('.concat')),
+    left.filter((f) => /\.(mp4|mov)$/.test(f) || f.includes('.partial') || f.includes('.concat')),
   ).toEqual([]);
   expect(readdirSync(join(work, 'out'))).toEqual([]);
 });

@@ -28,6 +28,16 @@ let sources: MixSource[];
 let engine: MixingEngine;
 const runner = new FfmpegRunner({ maxConcurrent: 2 });
 
+/** Counts ffmpeg runs. */
+class CountingRunner extends FfmpegRunner {
+  runs = 0;
+
+  override run(...args: Parameters<FfmpegRunner['run']>): ReturnType<FfmpegRunner['run']> {
+    this.runs += 1;
+    return super.run(...args);
+  }
+}
+
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'vmp-mixing-'));
   sources = await Promise.all(
@@ -170,11 +180,22 @@ describe('mixing engine', () => {
     };
     const first = await fresh.mix({ ...request, outputDir: join(work, 'reuse-1') });
     expect(first).toMatchObject({ encodedClips: 3, reusedClips: 0 });
-    const second = await new MixingEngine({ cacheDir, runner }).mix({
+    const counting = new CountingRunner({ maxConcurrent: 2 });
+    const second = await new MixingEngine({ cacheDir, runner: counting }).mix({
       ...request,
       outputDir: join(work, 'reuse-2'),
     });
     expect(second).toMatchObject({ encodedClips: 0, reusedClips: 3 });
+    // MOV outputs are joined in process: with every mezzanine cached, ffmpeg never runs.
+    expect(counting.runs).toBe(0);
+    const avi = await new MixingEngine({ cacheDir, runner: counting }).mix({
+      ...request,
+      settings: { outputFormat: 'AVI', quality: 'LOW' },
+      outputDir: join(work, 'reuse-avi'),
+    });
+    // AVI: 3 encodes (PCM mezzanines) and one ffmpeg run joining both outputs.
+    expect(avi.encodedClips).toBe(3);
+    expect(counting.runs).toBe(4);
   });
 
   it('encodes a clip once when two jobs ask for it at the same time', async () => {

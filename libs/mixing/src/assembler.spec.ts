@@ -60,7 +60,7 @@ describe('ffmpeg arguments', () => {
   });
 
   it('names mezzanines by id, hashing ids that are not safe file names', () => {
-    expect(mezzanineName('ckv1abc')).toBe('ckv1abc.mov');
-    expect(mezzanineName('../etc/passwd')).toMatch(/^[0-9a-f]{64}\.mov$/);
+    expect(mezzanineName('ckv1abc', 'mp4')).toBe('ckv1abc.mp4');
+    expect(mezzanineName('../etc/passwd', 'mov')).toMatch(/^[0-9a-f]{64}\.mov$/);
   });
 });

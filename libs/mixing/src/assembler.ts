@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { fileInput, type FfmpegRunner } from '@app/media';
+import { FfmpegAbortedError, fileInput, type FfmpegRunner } from '@app/media';
+import {
+  assertJoinable,
+  readMp4Index,
+  UnsupportedMediaError,
+  writeJoined,
+  type Brand,
+  type Mp4Index,
+} from './mp4-concat';
 import { metadataForContainer } from './output-metadata';
 import type { OutputProfile } from './output-profiles';
 
@@ -86,14 +94,95 @@ export interface AssembleOptions {
   signal?: AbortSignal;
   /** Seconds written so far of the batch's outputs (ffmpeg reports the furthest). */
   onProgress?: (outTimeSeconds: number) => void;
+  /** Parsed mezzanine indexes, shared by the batches of one run (each mezzanine is read once). */
+  indexes?: Mp4IndexCache;
+  /** false: every output through ffmpeg's concat demuxer (for comparison; default true). */
+  joinInProcess?: boolean;
+}
+
+/** Mezzanine indexes by path, each read once. */
+export class Mp4IndexCache {
+  private readonly indexes = new Map<string, Promise<Mp4Index>>();
+
+  get(path: string): Promise<Mp4Index> {
+    let index = this.indexes.get(path);
+    if (!index) {
+      index = readMp4Index(path);
+      this.indexes.set(path, index);
+    }
+    return index;
+  }
+}
+
+/**
+ * Writes a batch of outputs, each under a temporary name in its folder, renamed into place once
+ * complete; on failure or abort nothing partial is left. MP4 and MOV outputs are joined in
+ * process by copying the mezzanines' media data (mp4-concat/); AVI outputs, and any whose parts
+ * can't be joined that way, go through one ffmpeg run with the concat demuxer.
+ */
+export async function assemble(
+  runner: FfmpegRunner,
+  requests: readonly AssembleRequest[],
+  options: AssembleOptions,
+): Promise<void> {
+  const { profile, signal } = options;
+  const byFfmpeg: AssembleRequest[] = [];
+  const indexes = options.indexes ?? new Mp4IndexCache();
+  for (const request of requests) {
+    const inProcess = profile.container !== 'avi' && options.joinInProcess !== false;
+    const parts = inProcess ? await joinableParts(request, indexes) : null;
+    if (!parts) {
+      byFfmpeg.push(request);
+      continue;
+    }
+    const out = partialPath(request.outputPath);
+    try {
+      await writeJoined(
+        parts,
+        out,
+        profile.container as Brand,
+        containerMetadata(profile, request),
+        signal,
+      );
+      renameSync(out, request.outputPath);
+    } catch (error) {
+      if (signal?.aborted) throw new FfmpegAbortedError();
+      throw error;
+    } finally {
+      rmSync(out, { force: true });
+    }
+  }
+  if (byFfmpeg.length > 0) await assembleByFfmpeg(runner, byFfmpeg, options);
+}
+
+/** The parts' indexes when they can be joined by copy; null when ffmpeg has to do it. */
+async function joinableParts(
+  request: AssembleRequest,
+  indexes: Mp4IndexCache,
+): Promise<Mp4Index[] | null> {
+  try {
+    const parts = await Promise.all(request.parts.map((p) => indexes.get(p)));
+    assertJoinable(parts);
+    return parts;
+  } catch (error) {
+    if (error instanceof UnsupportedMediaError) return null;
+    throw error;
+  }
+}
+
+function containerMetadata(profile: OutputProfile, request: AssembleRequest) {
+  return metadataForContainer(profile.container, request.metadata);
+}
+
+function partialPath(outputPath: string): string {
+  return join(dirname(outputPath), `.${basename(outputPath)}.partial`);
 }
 
 /**
  * Writes a batch of outputs in one ffmpeg run: list files beside the mezzanines (all of one
- * profile sit in one cache folder), each output under a temporary name in its folder, renamed
- * into place once the run has completed. On failure or abort nothing partial is left.
+ * profile sit in one cache folder), each output under a temporary name in its folder.
  */
-export async function assemble(
+async function assembleByFfmpeg(
   runner: FfmpegRunner,
   requests: readonly AssembleRequest[],
   options: AssembleOptions,
@@ -103,7 +192,7 @@ export async function assemble(
     const outputs = requests.map((request) => {
       const listDir = dirname(request.parts[0]);
       const listPath = join(listDir, `.concat-${randomUUID()}.txt`);
-      const out = join(dirname(request.outputPath), `.${basename(request.outputPath)}.partial`);
+      const out = partialPath(request.outputPath);
       temp.push(listPath, out);
       writeFileSync(listPath, concatList(listDir, request.parts));
       return { listPath, metadata: request.metadata, out };

@@ -9,3 +9,4 @@ export * from './output-profiles';
 export * from './progress-tracker';
 export * from './seeded-random';
 export * from './project-plan-input';
+export * from './mp4-concat';

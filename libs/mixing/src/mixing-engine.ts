@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FfmpegRunner, MediaInfo } from '@app/media';
-import { assemble } from './assembler';
+import { assemble, Mp4IndexCache } from './assembler';
 import type { MixingSettings } from './mixing-settings';
 import { MezzanineCache, type EnsuredMezzanine, type MezzanineStore } from './normalizer';
 import { buildOutputMetadata } from './output-metadata';
@@ -66,6 +66,8 @@ export interface MixingEngineOptions {
   mezzanineStore?: MezzanineStore;
   /** Outputs written per ffmpeg process (in plan order); see docs/mixing.md. */
   assembleBatchSize?: number;
+  /** false: join MP4/MOV outputs with ffmpeg's concat demuxer too (default: in process). */
+  joinInProcess?: boolean;
 }
 
 /** Amortizes ffmpeg's ~50 ms start over several outputs; small enough to report outputs early. */
@@ -107,7 +109,7 @@ export class MixingEngine {
     }
     mkdirSync(request.outputDir, { recursive: true });
     const progress = new ProgressTracker(request.onProgress);
-    const context = { ...request, startedAt: new Date() };
+    const context = { ...request, startedAt: new Date(), indexes: new Mp4IndexCache() };
     const run = new AbortController();
     // Every queued and running ffmpeg of this job listens to this one signal.
     setMaxListeners(0, run.signal);
@@ -173,7 +175,7 @@ export class MixingEngine {
     clips: Map<string, Promise<EnsuredMezzanine>>,
     sources: Map<string, MixSource>,
     profile: OutputProfile,
-    request: MixRequest & { startedAt: Date },
+    request: MixRequest & { startedAt: Date; indexes: Mp4IndexCache },
     progress: ProgressTracker,
     signal: AbortSignal,
   ): Promise<MixedOutput[]> {
@@ -205,6 +207,8 @@ export class MixingEngine {
     await assemble(this.options.runner, planned, {
       profile,
       signal,
+      indexes: request.indexes,
+      joinInProcess: this.options.joinInProcess,
       onProgress: (t) => tasks.forEach((task) => progress.update(task, t / longest)),
     });
     const outputs: MixedOutput[] = [];

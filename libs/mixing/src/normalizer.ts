@@ -67,7 +67,7 @@ export function encoderArgs(profile: OutputProfile): string[] {
 }
 
 /**
- * Pure: ffmpeg arguments turning a source into a mezzanine (MOV, which holds both AAC and the
+ * Pure: ffmpeg arguments turning a source into a mezzanine (MP4 for AAC profiles, MOV for the
  * PCM of AVI profiles). No source metadata is carried over: phones write GPS positions into it.
  */
 export function buildNormalizeArgs(
@@ -78,13 +78,13 @@ export function buildNormalizeArgs(
   const args = ['-protocol_whitelist', 'file', '-i', fileInput(clip.path)];
   args.push('-filter_complex', normalizeFilters(clip, profile));
   args.push('-map', '[v0]', '-map', '[a0]', '-map_metadata', '-1', '-map_chapters', '-1');
-  return [...args, ...encoderArgs(profile), '-f', 'mov', '-y', out];
+  return [...args, ...encoderArgs(profile), '-f', profile.mezzanineContainer, '-y', out];
 }
 
 /** File name of a video id inside the cache: the id itself when it is a safe name, else a hash. */
-export function mezzanineName(videoId: string): string {
+export function mezzanineName(videoId: string, extension: 'mp4' | 'mov'): string {
   const safe = /^[A-Za-z0-9_-]{1,100}$/.test(videoId);
-  return `${safe ? videoId : createHash('sha256').update(videoId).digest('hex')}.mov`;
+  return `${safe ? videoId : createHash('sha256').update(videoId).digest('hex')}.${extension}`;
 }
 
 export interface EnsureOptions {
@@ -113,7 +113,7 @@ export interface EnsuredMezzanine extends Mezzanine {
 }
 
 /**
- * Mezzanines on disk at `<cacheDir>/<profile.key>/<video>.mov`. A file is written under a
+ * Mezzanines on disk at `<cacheDir>/<profile.key>/<video>.<mp4|mov>`. A file is written under a
  * temporary name and renamed into place, so a present file is always complete and two processes
  * racing for the same one both end with a whole file. Within a process, concurrent requests for
  * one mezzanine share a single encode.
@@ -132,7 +132,7 @@ export class MezzanineCache {
   }
 
   pathFor(videoId: string, profile: OutputProfile): string {
-    return join(this.dirFor(profile), mezzanineName(videoId));
+    return join(this.dirFor(profile), mezzanineName(videoId, profile.mezzanineContainer));
   }
 
   has(videoId: string, profile: OutputProfile): boolean {
@@ -177,7 +177,10 @@ export class MezzanineCache {
     const target = this.pathFor(clip.videoId, profile);
     mkdirSync(this.dirFor(profile), { recursive: true });
     if (await this.store?.fetch(clip.videoId, profile, target, options.signal)) return false;
-    const partial = join(this.dirFor(profile), `.partial-${randomUUID()}.mov`);
+    const partial = join(
+      this.dirFor(profile),
+      `.partial-${randomUUID()}.${profile.mezzanineContainer}`,
+    );
     try {
       await this.runner.run(buildNormalizeArgs(clip, profile, partial), options);
       renameSync(partial, target);

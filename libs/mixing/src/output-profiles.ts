@@ -38,6 +38,12 @@ export interface OutputProfile {
   extension: 'mp4' | 'mov' | 'avi';
   /** moov atom moved before the media data, so playback starts before the download ends. */
   faststart: boolean;
+  /**
+   * Container of the mezzanines: MP4 for AAC profiles (ISO sample descriptions, which MP4 and
+   * MOV outputs both take as they are, so outputs are joined by copy, see mp4-concat/), MOV for
+   * the PCM of AVI profiles.
+   */
+  mezzanineContainer: 'mp4' | 'mov';
 }
 
 interface QualityRow {
@@ -91,7 +97,7 @@ export const QUALITY_TABLE: Readonly<Record<Quality, QualityRow>> = {
 };
 
 /** Bump when mezzanine encoding changes, so caches built by older code are not reused. */
-const MEZZANINE_VERSION = 1;
+const MEZZANINE_VERSION = 2;
 const GOP_SECONDS = 2;
 
 /** Frame size for a quality's short side: 16:9 480 → 854×480, 4:5 1080 → 1080×1350. */
@@ -156,6 +162,7 @@ export function outputProfile(
     container: extension,
     extension,
     faststart: !avi,
+    mezzanineContainer: avi ? 'mov' : 'mp4',
   };
 }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import type { MezzanineStore } from '@app/mixing';
+import type { MezzanineStore, OutputProfile } from '@app/mixing';
 import {
   downloadTo,
   LocalFileCache,
@@ -51,20 +51,20 @@ export class JobFiles {
       this.storage.locationOf(`${storageKeys.project(userId, projectId)}/mezzanines`),
     );
     if (shared) return { cacheDir: shared };
-    const key = (videoId: string, profileKey: string) =>
-      storageKeys.mezzanine(userId, projectId, videoId, profileKey, 'mov');
+    const key = (videoId: string, profile: OutputProfile) =>
+      storageKeys.mezzanine(userId, projectId, videoId, profile.key, profile.mezzanineContainer);
     const storage = this.storage;
     return {
       cacheDir: path.join(jobDir, 'mezzanines'),
       store: {
         async fetch(videoId, profile, file, signal) {
-          const location = storage.locationOf(key(videoId, profile.key));
+          const location = storage.locationOf(key(videoId, profile));
           if ((await storage.size(location)) === null) return false;
           await downloadTo(storage, location, file, signal);
           return true;
         },
         async publish(videoId, profile, file) {
-          await storage.write(key(videoId, profile.key), createReadStream(file));
+          await storage.write(key(videoId, profile), createReadStream(file));
         },
       },
     };
