@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ffmpegPath, ffprobePath } from '@app/media';
+import { FfmpegRunner, ffmpegPath, ffprobePath } from '@app/media';
 
 const run = promisify(execFile);
 
@@ -85,5 +85,15 @@ export async function decodeErrors(path: string): Promise<string> {
     return stderr.trim();
   } catch (error) {
     return String((error as { stderr?: string }).stderr ?? error);
+  }
+}
+
+/** An ffmpeg runner that counts its runs. */
+export class CountingRunner extends FfmpegRunner {
+  runs = 0;
+
+  override run(...args: Parameters<FfmpegRunner['run']>): ReturnType<FfmpegRunner['run']> {
+    this.runs += 1;
+    return super.run(...args);
   }
 }

@@ -10,7 +10,7 @@ import {
   outputProfile,
   type MixSource,
 } from '@app/mixing';
-import { decodeErrors, packetsOf, streamsOf } from './media-checks';
+import { CountingRunner, decodeErrors, packetsOf, streamsOf } from './media-checks';
 
 jest.setTimeout(120_000);
 
@@ -27,16 +27,6 @@ let work: string;
 let sources: MixSource[];
 let engine: MixingEngine;
 const runner = new FfmpegRunner({ maxConcurrent: 2 });
-
-/** Counts ffmpeg runs. */
-class CountingRunner extends FfmpegRunner {
-  runs = 0;
-
-  override run(...args: Parameters<FfmpegRunner['run']>): ReturnType<FfmpegRunner['run']> {
-    this.runs += 1;
-    return super.run(...args);
-  }
-}
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'vmp-mixing-'));

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { FfmpegAbortedError, FfmpegRunner, ffmpegPath, probe } from '@app/media';
+import { FfmpegAbortedError, ffmpegPath, probe } from '@app/media';
 import { makeClip, type ClipSpec } from '@app/media/testing';
 import {
   MezzanineCache,
@@ -17,7 +17,7 @@ import {
   writeJoined,
   type OutputProfile,
 } from '@app/mixing';
-import { decodeErrors, packetsOf, streamsOf } from './media-checks';
+import { CountingRunner, decodeErrors, packetsOf, streamsOf } from './media-checks';
 
 jest.setTimeout(120_000);
 
@@ -28,15 +28,6 @@ const CLIPS: Omit<ClipSpec, 'durationSeconds'>[] = [
   { width: 240, height: 240, fps: 24, audio: true, container: 'mov' },
 ];
 const SECONDS = [0.7, 0.5, 0.9];
-
-class CountingRunner extends FfmpegRunner {
-  runs = 0;
-
-  override run(...args: Parameters<FfmpegRunner['run']>): ReturnType<FfmpegRunner['run']> {
-    this.runs += 1;
-    return super.run(...args);
-  }
-}
 
 let work: string;
 const runner = new CountingRunner({ maxConcurrent: 2 });

@@ -72,16 +72,30 @@ export async function readMp4Index(path: string): Promise<Mp4Index> {
     if (!moov || !data) throw new UnsupportedMediaError('no moov or no mdat');
     const root: BoxNode = { type: 'moov', payload: moov, children: parseBoxes(moov) };
     const traks = (root.children ?? []).filter((c) => c.type === 'trak');
+    const tracks = traks.map(readTrack);
+    // Only the mdat is copied: every sample has to lie inside it.
+    for (const track of tracks) assertInside(track, data.start, data.end);
     return {
       path,
       mvhd: requireChild(root, 'mvhd'),
-      tracks: traks.map(readTrack),
+      tracks,
       dataStart: data.start,
       dataEnd: data.end,
     };
   } finally {
     await file.close();
   }
+}
+
+function assertInside(track: TrackIndex, start: number, end: number): void {
+  let sample = 0;
+  track.chunkOffsets.forEach((offset, chunk) => {
+    let bytes = 0;
+    for (let i = 0; i < track.samplesPerChunk[chunk]; i++) bytes += track.sizes[sample++];
+    if (offset < start || offset + bytes > end) {
+      throw new UnsupportedMediaError('a chunk lies outside the mdat');
+    }
+  });
 }
 
 /** A top-level box's type and sizes from its first 16 bytes (size 0 means: to the end). */
