@@ -2,14 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { FfmpegAbortedError, fileInput, type FfmpegRunner } from '@app/media';
-import {
-  assertJoinable,
-  readMp4Index,
-  UnsupportedMediaError,
-  writeJoined,
-  type Brand,
-  type Mp4Index,
-} from './mp4-concat';
+import { Mp4IndexCache, UnsupportedMediaError, writeJoined, type Brand } from './mp4-concat';
 import { metadataForContainer } from './output-metadata';
 import type { OutputProfile } from './output-profiles';
 
@@ -100,20 +93,6 @@ export interface AssembleOptions {
   joinInProcess?: boolean;
 }
 
-/** Mezzanine indexes by path, each read once. */
-export class Mp4IndexCache {
-  private readonly indexes = new Map<string, Promise<Mp4Index>>();
-
-  get(path: string): Promise<Mp4Index> {
-    let index = this.indexes.get(path);
-    if (!index) {
-      index = readMp4Index(path);
-      this.indexes.set(path, index);
-    }
-    return index;
-  }
-}
-
 /**
  * Writes a batch of outputs, each under a temporary name in its folder, renamed into place once
  * complete; on failure or abort nothing partial is left. MP4 and MOV outputs are joined in
@@ -126,52 +105,40 @@ export async function assemble(
   options: AssembleOptions,
 ): Promise<void> {
   const { profile, signal } = options;
-  const byFfmpeg: AssembleRequest[] = [];
+  const inProcess = profile.container !== 'avi' && options.joinInProcess !== false;
   const indexes = options.indexes ?? new Mp4IndexCache();
+  const byFfmpeg: AssembleRequest[] = [];
   for (const request of requests) {
-    const inProcess = profile.container !== 'avi' && options.joinInProcess !== false;
-    const parts = inProcess ? await joinableParts(request, indexes) : null;
-    if (!parts) {
-      byFfmpeg.push(request);
-      continue;
-    }
-    const out = partialPath(request.outputPath);
-    try {
-      await writeJoined(
-        parts,
-        out,
-        profile.container as Brand,
-        containerMetadata(profile, request),
-        signal,
-      );
-      renameSync(out, request.outputPath);
-    } catch (error) {
-      if (signal?.aborted) throw new FfmpegAbortedError();
-      throw error;
-    } finally {
-      rmSync(out, { force: true });
-    }
+    const joined =
+      inProcess && (await joinInProcess(request, profile.container as Brand, indexes, signal));
+    if (!joined) byFfmpeg.push(request);
   }
   if (byFfmpeg.length > 0) await assembleByFfmpeg(runner, byFfmpeg, options);
 }
 
-/** The parts' indexes when they can be joined by copy; null when ffmpeg has to do it. */
-async function joinableParts(
+/**
+ * Joins one output by copy; false, with nothing left behind, when its parts can't be joined
+ * that way (UnsupportedMediaError) and ffmpeg has to do it.
+ */
+async function joinInProcess(
   request: AssembleRequest,
+  brand: Brand,
   indexes: Mp4IndexCache,
-): Promise<Mp4Index[] | null> {
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const out = partialPath(request.outputPath);
   try {
     const parts = await Promise.all(request.parts.map((p) => indexes.get(p)));
-    assertJoinable(parts);
-    return parts;
+    await writeJoined(parts, out, brand, request.metadata, signal);
+    renameSync(out, request.outputPath);
+    return true;
   } catch (error) {
-    if (error instanceof UnsupportedMediaError) return null;
+    if (signal?.aborted) throw new FfmpegAbortedError();
+    if (error instanceof UnsupportedMediaError) return false;
     throw error;
+  } finally {
+    rmSync(out, { force: true });
   }
-}
-
-function containerMetadata(profile: OutputProfile, request: AssembleRequest) {
-  return metadataForContainer(profile.container, request.metadata);
 }
 
 function partialPath(outputPath: string): string {

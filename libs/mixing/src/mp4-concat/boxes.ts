@@ -21,12 +21,17 @@ export class UnsupportedMediaError extends Error {
   }
 }
 
-/** Size and header length of the box starting at `at`, or null past the end. */
-export function boxHeader(
-  buf: Buffer,
-  at: number,
-  end: number,
-): { type: string; size: number; headerSize: number } | null {
+export interface BoxHeader {
+  type: string;
+  size: number;
+  headerSize: number;
+}
+
+/**
+ * Size and header length of the box starting at `at`, or null past the end. `end` bounds the
+ * box (its parent's end); size 0 means the box runs to it.
+ */
+export function boxHeader(buf: Buffer, at: number, end: number): BoxHeader | null {
   if (at + 8 > end) return null;
   let size = buf.readUInt32BE(at);
   const type = buf.toString('latin1', at + 4, at + 8);
@@ -104,7 +109,10 @@ export function words(...values: number[]): Buffer {
   return table(values, []);
 }
 
-/** A sample table's body: a few leading words, then one word per value (no spread: tables of a long output hold more values than a call takes arguments). */
+/**
+ * A sample table's body: a few leading words, then one word per value (not spread into
+ * `words`: a long output's tables hold more values than a call takes arguments).
+ */
 export function table(lead: readonly number[], values: readonly number[]): Buffer {
   const out = Buffer.allocUnsafe((lead.length + values.length) * 4);
   for (let i = 0; i < lead.length; i++) out.writeUInt32BE(lead[i] >>> 0, i * 4);

@@ -1,5 +1,12 @@
 import { open } from 'node:fs/promises';
-import { child, parseBoxes, requireChild, UnsupportedMediaError, type BoxNode } from './boxes';
+import {
+  boxHeader,
+  child,
+  parseBoxes,
+  requireChild,
+  UnsupportedMediaError,
+  type BoxNode,
+} from './boxes';
 
 /** One track's sample tables, expanded to plain arrays (mezzanines hold a few thousand samples). */
 export interface TrackIndex {
@@ -49,6 +56,20 @@ const KNOWN_STBL = new Set([
   'sbgp',
 ]);
 
+/** Mezzanine indexes by path, each read once (one cache per job: the files don't change). */
+export class Mp4IndexCache {
+  private readonly indexes = new Map<string, Promise<Mp4Index>>();
+
+  get(path: string): Promise<Mp4Index> {
+    let index = this.indexes.get(path);
+    if (!index) {
+      index = readMp4Index(path);
+      this.indexes.set(path, index);
+    }
+    return index;
+  }
+}
+
 /** Reads a MOV/MP4 file's moov and locates its single mdat, without reading the media. */
 export async function readMp4Index(path: string): Promise<Mp4Index> {
   const file = await open(path, 'r');
@@ -59,7 +80,10 @@ export async function readMp4Index(path: string): Promise<Mp4Index> {
     const head = Buffer.alloc(16);
     for (let at = 0; at + 8 <= size;) {
       await file.read(head, 0, 16, at);
-      const { type, headerSize, boxSize } = topLevelHeader(head, size - at);
+      // The header is read alone: its box may run to `size - at`, the rest of the file.
+      const header = boxHeader(head, 0, size - at);
+      if (!header) break;
+      const { type, headerSize, size: boxSize } = header;
       if (type === 'moov') {
         moov = Buffer.alloc(boxSize - headerSize);
         await file.read(moov, 0, moov.length, at + headerSize);
@@ -96,17 +120,6 @@ function assertInside(track: TrackIndex, start: number, end: number): void {
       throw new UnsupportedMediaError('a chunk lies outside the mdat');
     }
   });
-}
-
-/** A top-level box's type and sizes from its first 16 bytes (size 0 means: to the end). */
-function topLevelHeader(head: Buffer, rest: number) {
-  const type = head.toString('latin1', 4, 8);
-  const small = head.readUInt32BE(0);
-  const headerSize = small === 1 ? 16 : 8;
-  const boxSize = small === 0 ? rest : small === 1 ? Number(head.readBigUInt64BE(8)) : small;
-  if (boxSize < headerSize || boxSize > rest)
-    throw new UnsupportedMediaError(`${type} overruns the file`);
-  return { type, headerSize, boxSize };
 }
 
 function readTrack(trak: BoxNode): TrackIndex {
@@ -215,7 +228,8 @@ function expandChunks(payload: Buffer, chunks: number): number[] {
 
 /** The media time of a track's only edit (0 without an edit list); refuses other edit lists. */
 function readSingleEdit(trak: BoxNode): number {
-  const elst = child(trak, 'edts') && child(requireChild(trak, 'edts'), 'elst');
+  const edts = child(trak, 'edts');
+  const elst = edts && child(edts, 'elst');
   if (!elst) return 0;
   const p = elst.payload;
   const v1 = p[0] === 1;
