@@ -1,3 +1,4 @@
+export * from './enums';
 export * from './nats-names';
 export * from './validation';
 export * from './reply';

@@ -5,3 +5,4 @@ export * from './app-role';
 export * from './tenant-scope';
 export * from './audit-log';
 export * from './tables';
+export * from './unique-violation';

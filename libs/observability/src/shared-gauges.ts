@@ -1,8 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { dbPool, jobsByStatus, onScrape, queueDepth } from './metrics';
-
-const JOB_STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+import { JOB_STATUSES } from '@app/contracts/enums';
 
 /** Database pool use (total, idle, waiting), read at each scrape. */
 export function watchDbPool(use: () => { total: number; idle: number; waiting: number }): void {

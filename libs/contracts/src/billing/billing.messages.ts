@@ -14,10 +14,9 @@ import {
   IsArray,
 } from 'class-validator';
 
+import { QUALITIES, TRANSACTION_TYPES, type Quality, type TransactionType } from '../enums';
+
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
-const QUALITIES = ['LOW', 'MEDIUM', 'HIGH', 'ULTRA'] as const;
-export const TRANSACTION_TYPES = ['PURCHASE', 'USAGE', 'REFUND'] as const;
-export type TransactionTypeName = (typeof TRANSACTION_TYPES)[number];
 
 /** Typed errors carried in billing replies; the gateway maps them to HTTP once. */
 export enum BillingErrorCode {
@@ -57,7 +56,7 @@ export class SettleJobRequest {
 
 export class TransactionsRequest {
   @Matches(ID) userId!: string;
-  @IsOptional() @IsIn(TRANSACTION_TYPES) type?: TransactionTypeName;
+  @IsOptional() @IsIn(TRANSACTION_TYPES) type?: TransactionType;
   @IsInt() @Min(1) page!: number;
   @IsInt() @Min(1) @Max(100) limit!: number;
 }
@@ -65,12 +64,12 @@ export class TransactionsRequest {
 export class LicenceCheckRequest {
   @Matches(ID) userId!: string;
   @IsInt() @Min(1) outputCount!: number;
-  @IsIn(QUALITIES) quality!: (typeof QUALITIES)[number];
+  @IsIn(QUALITIES) quality!: Quality;
 }
 
 export class EstimateRequest {
   @Matches(ID) userId!: string;
-  @IsIn(QUALITIES) quality!: (typeof QUALITIES)[number];
+  @IsIn(QUALITIES) quality!: Quality;
   /** Seconds of each output. */
   @IsArray()
   @ArrayMaxSize(10_000)
@@ -89,7 +88,7 @@ export interface BalanceReply {
 export interface TransactionReply {
   id: string;
   amount: number;
-  type: TransactionTypeName;
+  type: TransactionType;
   description: string;
   jobId: string | null;
   createdAt: string;

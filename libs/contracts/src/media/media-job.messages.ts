@@ -10,6 +10,8 @@ import {
   Min,
 } from 'class-validator';
 
+import { JOB_STATUSES, type JobStatus } from '../enums';
+
 const JOB_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Published on the media jobs stream (message id = job id, so a republish is deduplicated). */
@@ -24,14 +26,10 @@ export class CancelJobMessage {
   @Matches(JOB_ID) jobId!: string;
 }
 
-export const JOB_STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
-export type JobStatusName = (typeof JOB_STATUSES)[number];
-export const FINAL_JOB_STATUSES: readonly JobStatusName[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
-
 /** A job's progress or status change, published for Server-Sent Events. */
 export class JobEvent {
   @Matches(JOB_ID) jobId!: string;
-  @IsIn(JOB_STATUSES) status!: JobStatusName;
+  @IsIn(JOB_STATUSES) status!: JobStatus;
   @IsInt() @Min(0) @Max(100) progress!: number;
   @IsInt() @Min(0) outputsDone!: number;
   @IsInt() @Min(0) outputsTotal!: number;
