@@ -12,6 +12,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { FINAL_JOB_STATUSES, JobStatus } from '@app/contracts/enums';
+import { makeClip } from '@app/media/testing';
 
 const ROOT = path.resolve(__dirname, '../..');
 const JOBS = Number(process.env.BENCH_JOBS ?? 200);
@@ -27,32 +29,9 @@ const APP_URL = (() => {
 })();
 const PREFIX = `vmpbenchjobs${process.pid}`;
 
-function clip(name: string, size: string, extra: string[] = []): string {
-  const file = path.join(tmpdir(), `vmp-bench-jobs-${name}.mp4`);
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc2=size=${size}:rate=25:duration=1`,
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440:duration=1',
-    ...extra,
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-c:a',
-    'aac',
-    '-shortest',
-    '-y',
-    file,
-  ]);
-  return file;
-}
+/** A 1 s clip with sound (generated once, cached under the OS temp folder). */
+const clip = (width: number, height: number) =>
+  makeClip({ width, height, fps: 25, durationSeconds: 1, audio: true, container: 'mp4' });
 
 function app(name: string, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [path.join(ROOT, `dist/apps/${name}/src/main.js`)], {
@@ -133,12 +112,11 @@ async function phase(token: string, projects: string[], db: Client): Promise<num
     }
     await new Promise((r) => setTimeout(r, 100));
     const { rows } = await db.query<{ id: string; status: string }>(
-      `SELECT id, status FROM processing_jobs
-        WHERE id = ANY($1) AND status IN ('COMPLETED', 'FAILED', 'CANCELLED')`,
-      [[...running]],
+      `SELECT id, status FROM processing_jobs WHERE id = ANY($1) AND status = ANY($2::"JobStatus"[])`,
+      [[...running], FINAL_JOB_STATUSES],
     );
     for (const row of rows) {
-      if (row.status !== 'COMPLETED') throw new Error(`job ${row.id} ended ${row.status}`);
+      if (row.status !== JobStatus.COMPLETED) throw new Error(`job ${row.id} ended ${row.status}`);
       running.delete(row.id);
       done++;
     }
@@ -174,7 +152,7 @@ async function main() {
       if ((await fetch(`${BASE}/health`).catch(() => null))?.ok) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    const clips: [string, string] = [clip('wide', '320x180'), clip('tall', '180x320')];
+    const clips: [string, string] = [await clip(320, 180), await clip(180, 320)];
     const reg = await api<{ accessToken: string; user: { id: string } }>(
       'POST',
       '/api/v1/auth/register',

@@ -8,7 +8,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import {
   createReadStream,
   createWriteStream,
-  existsSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -18,6 +17,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { makeClip } from '@app/media/testing';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PORT = 3901;
@@ -25,29 +25,20 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const MiB = 1024 * 1024;
 const DB_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/vmp_bench';
 
-/** ~1 GiB of raw 720p video in Matroska: a real video the gateway accepts, made without encoding. */
-function bigVideo(): string {
-  const file = path.join(tmpdir(), 'vmp-bench-1gib.mkv');
-  if (!existsSync(file)) {
-    execFileSync('ffmpeg', [
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=1280x720:rate=25',
-      '-frames:v',
-      '778',
-      '-c:v',
-      'rawvideo',
-      '-pix_fmt',
-      'yuv420p',
-      '-y',
-      file,
-    ]);
-  }
-  return file;
-}
+/**
+ * ~1 GiB of raw 720p video in Matroska (778 frames of 1.3 MiB): a real video the gateway
+ * accepts, made without encoding (generated once, cached under the OS temp folder).
+ */
+const bigVideo = () =>
+  makeClip({
+    width: 1280,
+    height: 720,
+    fps: 25,
+    durationSeconds: 778 / 25,
+    audio: false,
+    container: 'mkv',
+    raw: true,
+  });
 
 function rssOf(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -94,7 +85,7 @@ function upload(file: string, projectId: string, token: string): Promise<number>
 }
 
 async function main() {
-  const file = bigVideo();
+  const file = await bigVideo();
   const bytes = statSync(file).size;
   const storage = mkdtempSync(path.join(tmpdir(), 'vmp-bench-storage-'));
   execFileSync('bash', ['-c', 'source scripts/lib.sh && ensure_database && migrate >/dev/null'], {

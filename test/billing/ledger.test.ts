@@ -1,15 +1,16 @@
 import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
-import { natsNames, type Reply } from '@app/contracts';
+import { natsNames, type NatsNames, type Reply } from '@app/contracts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startBilling, type TestBilling } from '../support/billing';
 
-const names = natsNames();
+let names: NatsNames;
 let db: TestDatabase;
 let billing: TestBilling;
 let client: ClientProxy;
 
 beforeAll(async () => {
+  names = natsNames();
   db = await createTestDatabase();
   billing = await startBilling();
   client = ClientProxyFactory.create({
@@ -24,7 +25,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const send = <T>(subject: keyof Omit<typeof names.billing, 'queue'>, data: object, ms = 10_000) =>
+const send = <T>(subject: keyof Omit<NatsNames['billing'], 'queue'>, data: object, ms = 10_000) =>
   firstValueFrom(client.send<Reply<T>>(names.billing[subject], data).pipe(timeout(ms)));
 
 jest.setTimeout(60_000);

@@ -1,4 +1,5 @@
 import { createTestDatabase, withPg, type TestDatabase } from '../support/database';
+import { videoFileRow } from '../support/factories';
 import { seed, SEED_EMAIL } from '../../prisma/seed';
 
 /** The seed's tables and columns (shared/seed/database.md), as the migrations must make them. */
@@ -206,59 +207,89 @@ describe('constraints', () => {
       .id;
   });
 
-  const refused = (sql: string, params: unknown[]) =>
-    expect(withPg(db.url, (c) => c.query(sql, params))).rejects.toThrow();
+  /** The statement fails on the named constraint (a CHECK or UNIQUE one), and on no other. */
+  const violates = async (constraint: string, sql: string, params: unknown[]) => {
+    const error = await withPg(db.url, (c) => c.query(sql, params)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ constraint });
+  };
 
-  const video = (over: Record<string, unknown>) => {
+  /** The statement fails because `value` is not one of the enumeration `type`'s values. */
+  const notInEnum = (type: string, value: string, sql: string, params: unknown[]) =>
+    expect(withPg(db.url, (c) => c.query(sql, params))).rejects.toMatchObject({
+      code: '22P02',
+      message: `invalid input value for enum "${type}": "${value}"`,
+    });
+
+  const update = (table: string, assignment: string, id: string): [string, unknown[]] => [
+    `UPDATE ${table} SET ${assignment} WHERE id = $1`,
+    [id],
+  ];
+
+  const video = (over: Record<string, unknown>): [string, unknown[]] => {
     const v = { size: 10, duration: 1.5, resolution: '1920x1080', ...over };
     return [
       `INSERT INTO video_files (id, original_name, filename, path, size, duration, format, resolution, project_id)
        VALUES (gen_random_uuid()::text, 'a.mp4', 'a.mp4', '/x/a.mp4', $1, $2, 'mp4', $3, $4)`,
       [v.size, v.duration, v.resolution, projectId],
-    ] as const;
+    ];
   };
 
+  const group = (id: string, name: string, order: number): [string, unknown[]] => [
+    `INSERT INTO video_groups (id, name, order_num, project_id) VALUES ($1, $2, $3, $4)`,
+    [id, name, order, projectId],
+  ];
+
+  const transaction = (id: string, amount: number, type: string): [string, unknown[]] => [
+    `INSERT INTO credit_transactions (id, user_id, amount, type, description) VALUES ($1, $2, $3, $4, 'x')`,
+    [id, userId, amount, type],
+  ];
+
   it('accept a valid video row (so the refusals below are about the one bad value)', async () => {
-    const [sql, params] = video({});
-    await expect(withPg(db.url, (c) => c.query(sql, [...params]))).resolves.toBeDefined();
+    await expect(withPg(db.url, (c) => c.query(...video({})))).resolves.toBeDefined();
   });
   it('refuse negative credits', () =>
-    refused(`UPDATE users SET credits = -1 WHERE id = $1`, [userId]));
+    violates('users_credits_non_negative', ...update('users', 'credits = -1', userId)));
   it('refuse an email without @', () =>
-    refused(`UPDATE users SET email = 'not-an-email' WHERE id = $1`, [userId]));
+    violates('users_email_format', ...update('users', "email = 'not-an-email'", userId)));
   it('refuse an unknown licence type', () =>
-    refused(`UPDATE users SET license_type = 'GOLD' WHERE id = $1`, [userId]));
+    notInEnum('LicenseType', 'GOLD', ...update('users', "license_type = 'GOLD'", userId)));
   it('refuse an unknown project status', () =>
-    refused(`UPDATE projects SET status = 'ARCHIVED' WHERE id = $1`, [projectId]));
+    notInEnum(
+      'ProjectStatus',
+      'ARCHIVED',
+      ...update('projects', "status = 'ARCHIVED'", projectId),
+    ));
   it('refuse a negative output count', () =>
-    refused(`UPDATE projects SET output_count = -1 WHERE id = $1`, [projectId]));
+    violates(
+      'projects_output_count_non_negative',
+      ...update('projects', 'output_count = -1', projectId),
+    ));
   it('refuse progress above 100', () =>
-    refused(`UPDATE processing_jobs SET progress = 101 WHERE id = $1`, [jobId]));
+    violates(
+      'processing_jobs_progress_range',
+      ...update('processing_jobs', 'progress = 101', jobId),
+    ));
   it('refuse progress below 0', () =>
-    refused(`UPDATE processing_jobs SET progress = -1 WHERE id = $1`, [jobId]));
+    violates(
+      'processing_jobs_progress_range',
+      ...update('processing_jobs', 'progress = -1', jobId),
+    ));
   it('refuse an unknown job status', () =>
-    refused(`UPDATE processing_jobs SET status = 'PAUSED' WHERE id = $1`, [jobId]));
-  it('refuse a zero size', () =>
-    refused(...(([s, p]) => [s, [...p]] as [string, unknown[]])(video({ size: 0 }))));
+    notInEnum('JobStatus', 'PAUSED', ...update('processing_jobs', "status = 'PAUSED'", jobId)));
+  it('refuse a zero size', () => violates('video_files_size_positive', ...video({ size: 0 })));
   it('refuse a zero duration', () =>
-    refused(...(([s, p]) => [s, [...p]] as [string, unknown[]])(video({ duration: 0 }))));
+    violates('video_files_duration_positive', ...video({ duration: 0 })));
   it('refuse a resolution that is not WIDTHxHEIGHT', () =>
-    refused(...(([s, p]) => [s, [...p]] as [string, unknown[]])(video({ resolution: '1080p' }))));
+    violates('video_files_resolution_format', ...video({ resolution: '1080p' })));
   it('refuse a negative group order', () =>
-    refused(
-      `INSERT INTO video_groups (id, name, order_num, project_id) VALUES ('g-neg', 'x', -1, $1)`,
-      [projectId],
-    ));
+    violates('video_groups_order_non_negative', ...group('g-neg', 'x', -1)));
   it('refuse an empty group name', () =>
-    refused(
-      `INSERT INTO video_groups (id, name, order_num, project_id) VALUES ('g-empty', '  ', 5, $1)`,
-      [projectId],
-    ));
+    violates('video_groups_name_not_empty', ...group('g-empty', '  ', 5)));
   it('refuse a second group with the same order in a project', () =>
-    refused(
-      `INSERT INTO video_groups (id, name, order_num, project_id) VALUES ('g-dup', 'dup', 0, $1)`,
-      [projectId],
-    ));
+    violates('video_groups_project_order_unique', ...group('g-dup', 'dup', 0)));
   it('let a transaction swap two group orders when the unique check is deferred', async () => {
     const other = await db.prisma.videoGroup.create({
       data: { name: 'Bodies', order: 1, projectId },
@@ -274,17 +305,12 @@ describe('constraints', () => {
     expect(g.order).toBe(1);
   });
   it('refuse an unknown transaction type', () =>
-    refused(
-      `INSERT INTO credit_transactions (id, user_id, amount, type, description) VALUES ('t1', $1, 5, 'GIFT', 'x')`,
-      [userId],
-    ));
+    notInEnum('TransactionType', 'GIFT', ...transaction('t1', 5, 'GIFT')));
   it('refuse a positive USAGE amount', () =>
-    refused(
-      `INSERT INTO credit_transactions (id, user_id, amount, type, description) VALUES ('t2', $1, 5, 'USAGE', 'x')`,
-      [userId],
-    ));
+    violates('credit_transactions_amount_sign', ...transaction('t2', 5, 'USAGE')));
   it('refuse an output whose source_files is not an array', () =>
-    refused(
+    violates(
+      'output_files_source_files_is_array',
       `INSERT INTO output_files (id, job_id, filename, path, size, duration, metadata, source_files)
        VALUES ('o1', $1, 'o.mp4', '/o.mp4', 10, 1, '{}', '{}')`,
       [jobId],
@@ -303,17 +329,7 @@ describe('cascades', () => {
       data: { name: 'G', order: 0, projectId: project.id },
     });
     const file = await db.prisma.videoFile.create({
-      data: {
-        originalName: 'a.mp4',
-        filename: 'a.mp4',
-        path: '/a.mp4',
-        size: 3_000_000_000n,
-        duration: 2,
-        format: 'mp4',
-        resolution: '640x360',
-        projectId: project.id,
-        groupId: group.id,
-      },
+      data: videoFileRow({ projectId: project.id, groupId: group.id, size: 3_000_000_000n }),
     });
     expect(file.size).toBe(3_000_000_000n);
     const job = await db.prisma.processingJob.create({ data: { projectId: project.id } });

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { APP_TABLES } from '@app/database';
 import { createTestDatabase, withPg, type TestDatabase } from '../support/database';
+import { videoFileRow } from '../support/factories';
 import { APP_ROLE, withDatabase, withUser } from '../support/global-setup';
 import { seed } from '../../prisma/seed';
 
@@ -49,17 +50,14 @@ describe('backup and restore', () => {
       data: { name: 'Hooks', order: 0, projectId: project.id },
     });
     const video = await db.prisma.videoFile.create({
-      data: {
+      data: videoFileRow({
         originalName: 'ä clip.mp4',
-        filename: 'v.mp4',
-        path: '/s/v.mp4',
         size: 3_000_000_000n,
         duration: 4.04,
-        format: 'mp4',
         resolution: '1080x1920',
         projectId: project.id,
         groupId: group.id,
-      },
+      }),
     });
     const job = await db.prisma.processingJob.create({
       data: { projectId: project.id, status: 'COMPLETED', progress: 100 },

@@ -171,14 +171,15 @@ describe('row level security, through libs/database', () => {
     expect(await app.creditTransaction.findMany()).toEqual([]);
   });
 
-  it('asUser sees that user only, asService sees all', async () => {
-    const mine = await app.asUser(users[0].id, () => app.project.findMany());
+  it('a user scope sees that user only, asService sees all', async () => {
+    // Awaited inside: a Prisma query starts when awaited, and must start in the scope.
+    const asFirst = <T>(fn: () => Promise<T>) =>
+      tenantScope.asUser(users[0].id, async () => await fn());
+    const mine = await asFirst(() => app.project.findMany());
     expect(mine.map((p) => p.id)).toEqual([users[0].projectId]);
     // Even a query naming the other tenant's row finds nothing.
     expect(
-      await app.asUser(users[0].id, () =>
-        app.project.findUnique({ where: { id: users[1].projectId } }),
-      ),
+      await asFirst(() => app.project.findUnique({ where: { id: users[1].projectId } })),
     ).toBeNull();
     expect(await app.asService('test', () => app.project.count())).toBe(2);
   });

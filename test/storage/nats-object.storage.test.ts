@@ -6,10 +6,11 @@ import { NatsObjectStorage } from '@app/storage';
 import { describeStorageContract } from './storage-contract';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-const prefix = `${process.env.NATS_PREFIX}_store`;
+let prefix: string;
 let nc: NatsConnection;
 
 beforeAll(async () => {
+  prefix = `${process.env.NATS_PREFIX}_store`;
   nc = await connect({ servers: NATS_URL });
 });
 afterAll(async () => {
@@ -57,14 +58,16 @@ describe('nats object store specifics', () => {
   it('an aborted write stores nothing', async () => {
     const storage = new NatsObjectStorage(nc, { bucketPrefix: prefix, replicas: 1 });
     const controller = new AbortController();
+    let chunks = 0;
+    // The client goes away once the store has taken a few chunks (several chunk messages).
     const endless = new Readable({
       read() {
+        if (++chunks === 8) controller.abort(new Error('client went away'));
         this.push(Buffer.alloc(64 * 1024));
       },
     });
     const key = 'users/u9/projects/p/sources/aborted.bin';
     const writing = storage.write(key, endless, { signal: controller.signal });
-    setTimeout(() => controller.abort(new Error('client went away')), 50);
     await expect(writing).rejects.toThrow();
     expect(await storage.size(storage.locationOf(key))).toBeNull();
   });

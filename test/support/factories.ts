@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import type { PrismaClient } from '@app/database';
+import type { LicenseType } from '@app/contracts';
+import type { Prisma, PrismaClient } from '@app/database';
 import type { TestGateway } from './gateway';
 
 type Server = TestGateway['server'];
@@ -30,6 +31,21 @@ export async function registerUser(
     user: res.body.user,
   };
 }
+
+/** A video_files row for direct inserts: a 2 s 640×360 MP4 of 1 byte unless overridden. */
+export const videoFileRow = (
+  row: Pick<Prisma.VideoFileUncheckedCreateInput, 'projectId'> &
+    Partial<Prisma.VideoFileUncheckedCreateInput>,
+): Prisma.VideoFileUncheckedCreateInput => ({
+  originalName: 'a.mp4',
+  filename: 'a.mp4',
+  path: '/a.mp4',
+  size: 1n,
+  duration: 2,
+  format: 'mp4',
+  resolution: '640x360',
+  ...row,
+});
 
 export const projectSettings = (over: Record<string, unknown> = {}) => ({
   mixingMode: 'MANUAL',
@@ -64,7 +80,7 @@ export async function fund(
   prisma: PrismaClient,
   userId: string,
   credits: number,
-  licenseType: 'FREE' | 'PREMIUM' | 'ENTERPRISE' = 'PREMIUM',
+  licenseType: LicenseType = 'PREMIUM',
 ): Promise<void> {
   await prisma.user.update({
     where: { id: userId },

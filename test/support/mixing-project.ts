@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { FINAL_JOB_STATUSES, type JobStatus } from '@app/contracts';
 import type { TestGateway } from './gateway';
 import { createProject, projectSettings } from './factories';
 import { clip } from './clips';
@@ -66,4 +67,4 @@ export async function waitForJob(
 }
 
 export const isFinal = (job: { status: string }) =>
-  ['COMPLETED', 'FAILED', 'CANCELLED'].includes(job.status);
+  FINAL_JOB_STATUSES.includes(job.status as JobStatus);

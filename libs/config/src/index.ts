@@ -1,3 +1,2 @@
 export * from './env.schema';
 export * from './app-config.module';
-export * from './log-levels';

@@ -1,10 +1,14 @@
 /**
  * Every NATS subject, stream and consumer name of the system. Apps import names from here and
  * never write a subject literal. All names share a prefix (NATS_PREFIX, default "vmp") so two
- * deployments, or two test runs, on one NATS server never see each other's messages.
+ * deployments, or two test runs, on one NATS server never see each other's messages. Call it
+ * where the names are needed (a provider, a beforeAll), never at module level: the default
+ * prefix is read from the environment at call time.
  */
 export function natsNames(prefix: string = process.env.NATS_PREFIX || 'vmp') {
   const upper = prefix.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+  const jobsStream = `${upper}_MEDIA_JOBS`;
+  const workersConsumer = `${upper}_MEDIA_WORKERS`;
   return {
     prefix,
     billing: {
@@ -20,15 +24,21 @@ export function natsNames(prefix: string = process.env.NATS_PREFIX || 'vmp') {
     },
     media: {
       /** JetStream work-queue stream of media jobs (one delivery per job to one worker). */
-      jobsStream: `${upper}_MEDIA_JOBS`,
+      jobsStream,
       jobsSubject: `${prefix}.media.jobs.run`,
       /** Durable pull consumer shared by every media worker. */
-      workersConsumer: `${upper}_MEDIA_WORKERS`,
+      workersConsumer,
+      /**
+       * JetStream's advisory that a job message was delivered JOB_MAX_DELIVER times and never
+       * acked (every worker holding it died): the job is abandoned.
+       */
+      maxDeliveriesAdvisory: `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${jobsStream}.${workersConsumer}`,
+      /** Queue group of the workers listening to that advisory: one of them handles each. */
+      advisoriesQueue: `${workersConsumer}_ADVISORIES`,
       /** Core NATS broadcast: every worker hears it, the one running the job acts. */
       cancelSubject: `${prefix}.media.jobs.cancel`,
       /** Core NATS progress and status events of one job (gateway SSE listens). */
       jobEvents: (jobId: string) => `${prefix}.media.jobs.events.${jobId}`,
-      allJobEvents: `${prefix}.media.jobs.events.*`,
     },
   } as const;
 }

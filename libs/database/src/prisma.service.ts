@@ -151,14 +151,9 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
     });
   }
 
-  /** Runs `fn` as `userId`: tenant tables show that user's rows only (row level security). */
-  asUser<T>(userId: string, fn: () => Promise<T>): Promise<T> {
-    // Awaited inside: a Prisma query starts when awaited, and must start in the scope.
-    return tenantScope.asUser(userId, async () => await fn());
-  }
-
   /** Runs `fn` as service-level work named `service`: every tenant's rows. */
   asService<T>(service: string, fn: () => Promise<T>): Promise<T> {
+    // Awaited inside: a Prisma query starts when awaited, and must start in the scope.
     return tenantScope.asService(service, async () => await fn());
   }
 

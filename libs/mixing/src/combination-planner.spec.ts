@@ -7,6 +7,7 @@ import {
   type PlanInput,
 } from './combination-planner';
 import { mixabilityProblem } from './mixability';
+import { MIXING_MODES } from './mixing-settings';
 
 function makeProject(sizes: number[], extra: Partial<PlanInput> = {}): PlanInput {
   return {
@@ -25,7 +26,7 @@ function makeProject(sizes: number[], extra: Partial<PlanInput> = {}): PlanInput
 
 const key = (c: string[]): string => c.join('|');
 const sizesArb = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 });
-const modeArb = fc.constantFrom<'AUTO' | 'MANUAL'>('AUTO', 'MANUAL');
+const modeArb = fc.constantFrom(...MIXING_MODES);
 
 describe('combination planner', () => {
   it('gives min(outputCount, available) distinct combinations, one clip per group in group order', () => {

@@ -11,15 +11,7 @@ export interface NotMixable {
   available?: number;
 }
 
-/** A project that cannot produce the requested outputs; the gateway answers it with 422. */
-export class ProjectNotMixableError extends Error {
-  override readonly name = 'ProjectNotMixableError';
-  constructor(readonly problem: NotMixable) {
-    super(problem.message);
-  }
-}
-
-/** Pure: why this project cannot be mixed as asked, or null when it can. */
+/** Pure: why this project cannot be mixed as asked, or null when it can (the gateway answers 422). */
 export function mixabilityProblem(input: PlanInput): NotMixable | null {
   const grouped = input.groups.reduce((n, g) => n + g.videoIds.length, 0);
   if (grouped + input.ungroupedVideoIds.length === 0) {
@@ -42,9 +34,4 @@ export function mixabilityProblem(input: PlanInput): NotMixable | null {
     return { reason: 'TOO_MANY_OUTPUTS', message, available };
   }
   return null;
-}
-
-export function assertMixable(input: PlanInput): void {
-  const problem = mixabilityProblem(input);
-  if (problem) throw new ProjectNotMixableError(problem);
 }

@@ -16,6 +16,8 @@ export interface ClipSpec {
    * as `rotation`. Only mp4 and mov carry it with ffmpeg 5.
    */
   rotate?: 90 | 180 | 270;
+  /** Uncompressed yuv420p picture, no encoding (mkv only): big files made fast, for benchmarks. */
+  raw?: boolean;
   /** Where to write; defaults to a shared folder under the OS temp dir. */
   dir?: string;
 }
@@ -39,11 +41,15 @@ export async function makeClip(spec: ClipSpec): Promise<string> {
     `${spec.durationSeconds}s`,
     spec.audio ? 'audio' : 'silent',
     spec.rotate ? `rot${spec.rotate}` : 'rot0',
+    ...(spec.raw ? ['raw'] : []),
   ].join('-');
   const path = join(dir, `${name}.${spec.container}`);
   if (existsSync(path)) return path;
   if (spec.rotate && spec.container !== 'mp4' && spec.container !== 'mov') {
     throw new RangeError(`rotation metadata needs mp4 or mov, not ${spec.container}`);
+  }
+  if (spec.raw && spec.container !== 'mkv') {
+    throw new RangeError(`raw video needs mkv, not ${spec.container}`);
   }
   const encoded = join(dir, `.${name}-${randomUUID()}.${spec.container}`);
   try {
@@ -75,7 +81,10 @@ function encodeArgs(spec: ClipSpec, out: string): string[] {
   if (spec.audio) {
     args.push('-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=44100:duration=${d}`);
   }
-  if (spec.container === 'webm') {
+  if (spec.raw) {
+    args.push('-c:v', 'rawvideo', '-pix_fmt', 'yuv420p');
+    if (spec.audio) args.push('-c:a', 'pcm_s16le');
+  } else if (spec.container === 'webm') {
     args.push('-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', '500k');
     if (spec.audio) args.push('-c:a', 'libopus');
   } else {
