@@ -22,7 +22,7 @@ import {
 
 export interface S3ObjectStorageOptions {
   bucket: string;
-  /** Turn versioning on when the bucket is created here (the seed's backup section asks for it). */
+  /** Turn the bucket's versioning on, new bucket or not (the seed's backup section asks for it). */
   versioning: boolean;
   /** Size of each part of a multipart upload (at least 5 MiB, S3's minimum). */
   partBytes?: number;
