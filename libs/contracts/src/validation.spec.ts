@@ -38,4 +38,23 @@ describe('natsNames', () => {
     expect(n.media.jobsStream).toBe('T_1A_MEDIA_JOBS');
     expect(n.media.jobEvents('j1')).toBe('t-1a.media.jobs.events.j1');
   });
+
+  it("names the advisory of the workers' consumer giving up on a job, and its queue group", () => {
+    const n = natsNames('t-1a');
+    expect(n.media.maxDeliveriesAdvisory).toBe(
+      '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.T_1A_MEDIA_JOBS.T_1A_MEDIA_WORKERS',
+    );
+    expect(n.media.advisoriesQueue).toBe('T_1A_MEDIA_WORKERS_ADVISORIES');
+  });
+
+  it('reads the default prefix when called, not when loaded', () => {
+    const before = process.env.NATS_PREFIX;
+    try {
+      process.env.NATS_PREFIX = 'later';
+      expect(natsNames().billing.balance).toBe('later.billing.balance');
+    } finally {
+      if (before === undefined) delete process.env.NATS_PREFIX;
+      else process.env.NATS_PREFIX = before;
+    }
+  });
 });
