@@ -7,7 +7,12 @@ import {
   type JobSnapshot,
 } from '@app/contracts';
 import { isUniqueViolation, PrismaService, type Prisma, type ProcessingJob } from '@app/database';
-import { canTransition, projectStatusAfter, statusesBefore } from './job-transitions';
+import {
+  canTransition,
+  leavesProjectAsBefore,
+  projectStatusAfter,
+  statusesBefore,
+} from './job-transitions';
 
 export interface NewJob {
   projectId: string;
@@ -86,7 +91,7 @@ export class JobLifecycle {
         });
         await tx.project.update({
           where: { id: job.projectId },
-          data: { status: projectStatusAfter(JobStatus.PENDING, ProjectStatus.DRAFT) },
+          data: { status: projectStatusAfter(null, JobStatus.PENDING, ProjectStatus.DRAFT) },
         });
         return created;
       });
@@ -227,13 +232,12 @@ export class JobLifecycle {
         },
       });
       if (!count) return { ok: false, current: job.status };
-      const before =
-        to === JobStatus.CANCELLED
-          ? await this.statusBefore(tx, job.projectId, jobId)
-          : ProjectStatus.DRAFT;
+      const before = leavesProjectAsBefore(job.status, to)
+        ? await this.statusBefore(tx, job.projectId, jobId)
+        : ProjectStatus.DRAFT;
       await tx.project.update({
         where: { id: job.projectId },
-        data: { status: projectStatusAfter(to, before) },
+        data: { status: projectStatusAfter(job.status, to, before) },
       });
       return { ok: true, from: job.status };
     });

@@ -51,18 +51,26 @@ describe('job transitions', () => {
 
 describe('the project status that follows its latest job', () => {
   it.each([
-    ['PENDING', 'PROCESSING'],
-    ['PROCESSING', 'PROCESSING'],
-    ['COMPLETED', 'COMPLETED'],
-    ['FAILED', 'FAILED'],
-  ] as [JobStatus, ProjectStatus][])('a %s job makes it %s', (job, project) => {
-    expect(projectStatusAfter(job, 'COMPLETED')).toBe(project);
-  });
-
-  it.each(['DRAFT', 'COMPLETED', 'FAILED'] as ProjectStatus[])(
-    'a cancelled job leaves it as it was before (%s)',
-    (before) => {
-      expect(projectStatusAfter('CANCELLED', before)).toBe(before);
+    [null, 'PENDING', 'PROCESSING'],
+    ['PENDING', 'PROCESSING', 'PROCESSING'],
+    ['PROCESSING', 'COMPLETED', 'COMPLETED'],
+    ['PROCESSING', 'FAILED', 'FAILED'],
+  ] as [JobStatus | null, JobStatus, ProjectStatus][])(
+    'a job going %s → %s makes it %s',
+    (from, to, project) => {
+      expect(projectStatusAfter(from, to, 'COMPLETED')).toBe(project);
     },
   );
+
+  it.each(['DRAFT', 'COMPLETED', 'FAILED'] as ProjectStatus[])(
+    'a cancelled job leaves it as it was before (%s), whether it was pending or running',
+    (before) => {
+      expect(projectStatusAfter('PENDING', 'CANCELLED', before)).toBe(before);
+      expect(projectStatusAfter('PROCESSING', 'CANCELLED', before)).toBe(before);
+    },
+  );
+
+  it('a job that fails without ever starting (never queued) leaves it as it was before', () => {
+    expect(projectStatusAfter('PENDING', 'FAILED', 'DRAFT')).toBe('DRAFT');
+  });
 });

@@ -38,20 +38,28 @@ export function statusesBefore(to: JobStatus): JobStatus[] {
 }
 
 /**
- * The project's status once its latest job has become `to`: the project follows its latest
- * job, and a cancelled job leaves it as it was before the job started (`before`: the outcome
- * of the project's latest earlier COMPLETED or FAILED job, else DRAFT).
+ * The project's status once its latest job went `from` → `to`: the project follows its latest
+ * job, and a job that is cancelled, or fails without ever starting (it could not be queued),
+ * leaves it as it was before the job (`before`: the outcome of the project's latest earlier
+ * COMPLETED or FAILED job, else DRAFT). `from` is null for a job being created.
  */
-export function projectStatusAfter(to: JobStatus, before: ProjectStatus): ProjectStatus {
+export function projectStatusAfter(
+  from: JobStatus | null,
+  to: JobStatus,
+  before: ProjectStatus,
+): ProjectStatus {
+  if (leavesProjectAsBefore(from, to)) return before;
   switch (to) {
-    case JobStatus.PENDING:
-    case JobStatus.PROCESSING:
-      return ProjectStatus.PROCESSING;
     case JobStatus.COMPLETED:
       return ProjectStatus.COMPLETED;
     case JobStatus.FAILED:
       return ProjectStatus.FAILED;
-    case JobStatus.CANCELLED:
-      return before;
+    default:
+      return ProjectStatus.PROCESSING;
   }
+}
+
+/** Whether `from` → `to` puts the project back to its status before the job. */
+export function leavesProjectAsBefore(from: JobStatus | null, to: JobStatus): boolean {
+  return to === JobStatus.CANCELLED || (from === JobStatus.PENDING && to === JobStatus.FAILED);
 }
