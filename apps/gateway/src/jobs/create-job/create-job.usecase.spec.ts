@@ -1,5 +1,5 @@
 import { ConflictException, ForbiddenException, ServiceUnavailableException } from '@nestjs/common';
-import type { JobSnapshot, ProjectStatus } from '@app/contracts';
+import { ACTIVE_JOB_STATUSES, type JobSnapshot, type ProjectStatus } from '@app/contracts';
 import type { ProcessingJob } from '@app/database';
 import {
   ActiveJobExistsError,
@@ -28,7 +28,7 @@ class FakeLifecycle {
   private before: ProjectStatus = 'DRAFT';
 
   async create(job: NewJob): Promise<ProcessingJob> {
-    if ([...this.jobs.values()].some((j) => ['PENDING', 'PROCESSING'].includes(j.status))) {
+    if ([...this.jobs.values()].some((j) => ACTIVE_JOB_STATUSES.includes(j.status))) {
       throw new ActiveJobExistsError(job.projectId);
     }
     const created = {
