@@ -1,15 +1,12 @@
 import 'reflect-metadata';
 import request from 'supertest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { natsNames } from '@app/contracts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { startBilling, type TestBilling } from '../support/billing';
-import { startAppProcess, type AppProcess } from '../support/processes';
+import { workerProcesses } from '../support/processes';
 import { fund, registerUser } from '../support/factories';
 import { isFinal, mixableProject, waitForJob } from '../support/mixing-project';
 
@@ -18,20 +15,13 @@ jest.setTimeout(180_000);
 let db: TestDatabase;
 let gw: TestGateway;
 let billing: TestBilling;
-const workers: AppProcess[] = [];
-
 /** Workers that give a job one delivery only, and notice a dead one after 2 s. */
-async function worker(): Promise<AppProcess> {
-  const w = startAppProcess('media-worker', {
-    DATABASE_URL: db.appUrl,
-    WORK_DIR: mkdtempSync(path.join(tmpdir(), 'vmp-abandoned-')),
-    JOB_ACK_WAIT_MS: '2000',
-    JOB_MAX_DELIVER: '1',
-  });
-  workers.push(w);
-  await w.waitFor(/taking jobs/);
-  return w;
-}
+const workers = workerProcesses(() => ({
+  DATABASE_URL: db.appUrl,
+  JOB_ACK_WAIT_MS: '2000',
+  JOB_MAX_DELIVER: '1',
+}));
+const worker = () => workers.start();
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -39,7 +29,7 @@ beforeAll(async () => {
   gw = await startGateway();
 });
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+  await workers.killAll();
   await gw?.close();
   await billing?.close();
   await db?.drop();

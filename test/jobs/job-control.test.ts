@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { startBilling, type TestBilling } from '../support/billing';
-import { startWorker, type TestWorker } from '../support/worker';
+import { startWorker, watchJobEvents, type TestWorker } from '../support/worker';
 import { fund, registerUser } from '../support/factories';
 import { isFinal, mixableProject, waitForJob } from '../support/mixing-project';
 
@@ -52,9 +52,12 @@ describe('cancelling', () => {
     ).toBe('DRAFT');
     await request(gw.server).post(`/api/v1/jobs/${job.id}/cancel`).set(auth).expect(409);
 
+    const events = await watchJobEvents(job.id);
     worker = await startWorker();
-    // The queued message reaches the worker, which finds the job final and drops it.
-    await new Promise((r) => setTimeout(r, 1500));
+    // The queued message reaches the worker, which finds the job final: it does not claim it,
+    // settles nothing more, and announces the final state.
+    const announced = await events.next((e) => e.status !== 'PROCESSING').finally(events.close);
+    expect(announced).toMatchObject({ status: 'CANCELLED', progress: 0, outputsDone: 0 });
     const after = await db.prisma.processingJob.findUniqueOrThrow({
       where: { id: job.id },
       include: { outputs: true },

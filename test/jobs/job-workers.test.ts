@@ -1,11 +1,8 @@
 import request from 'supertest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { startBilling, type TestBilling } from '../support/billing';
-import { startAppProcess, type AppProcess } from '../support/processes';
+import { workerProcesses } from '../support/processes';
 import { fund, registerUser } from '../support/factories';
 import { isFinal, mixableProject, waitForJob } from '../support/mixing-project';
 
@@ -14,21 +11,13 @@ jest.setTimeout(240_000);
 let db: TestDatabase;
 let gw: TestGateway;
 let billing: TestBilling;
-const workers: AppProcess[] = [];
-
-/** A media worker as a real process, with a work folder of its own. */
-async function worker(): Promise<AppProcess> {
-  const w = startAppProcess('media-worker', {
-    DATABASE_URL: db.appUrl,
-    WORK_DIR: mkdtempSync(path.join(tmpdir(), 'vmp-worker-')),
-    // Short, so a killed worker's job is redelivered quickly; in-progress acks keep live ones.
-    JOB_ACK_WAIT_MS: '2000',
-    WORKER_CONCURRENCY: '1',
-  });
-  workers.push(w);
-  await w.waitFor(/taking jobs/);
-  return w;
-}
+// Short ack wait, so a killed worker's job is redelivered quickly; in-progress acks keep live ones.
+const workers = workerProcesses(() => ({
+  DATABASE_URL: db.appUrl,
+  JOB_ACK_WAIT_MS: '2000',
+  WORKER_CONCURRENCY: '1',
+}));
+const worker = () => workers.start();
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -36,7 +25,7 @@ beforeAll(async () => {
   gw = await startGateway();
 });
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+  await workers.killAll();
   await gw?.close();
   await billing?.close();
   await db?.drop();

@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { binaryBody } from '../support/http';
 import { startBilling, type TestBilling } from '../support/billing';
-import { startAppProcess, type AppProcess } from '../support/processes';
+import { workerProcesses } from '../support/processes';
 import { fund, registerUser } from '../support/factories';
 import { isFinal, mixableProject, waitForJob } from '../support/mixing-project';
 
@@ -22,22 +22,11 @@ process.env.STORAGE_DRIVER = 'nats';
 let db: TestDatabase;
 let gw: TestGateway;
 let billing: TestBilling;
-const workers: { proc: AppProcess; storageDir: string; workDir: string }[] = [];
-
-/** A worker process on "another machine": its own, empty STORAGE_DIR and WORK_DIR. */
-async function worker() {
-  const storageDir = mkdtempSync(path.join(tmpdir(), 'vmp-remote-storage-'));
-  const workDir = mkdtempSync(path.join(tmpdir(), 'vmp-remote-work-'));
-  const proc = startAppProcess('media-worker', {
-    DATABASE_URL: db.appUrl,
-    STORAGE_DIR: storageDir,
-    WORK_DIR: workDir,
-    WORKER_CONCURRENCY: '1',
-  });
-  workers.push({ proc, storageDir, workDir });
-  await proc.waitFor(/taking jobs/);
-  return workers[workers.length - 1];
-}
+/** Workers on "other machines": each with its own, empty STORAGE_DIR and WORK_DIR. */
+const workers = workerProcesses(() => ({ DATABASE_URL: db.appUrl, WORKER_CONCURRENCY: '1' }), {
+  ownStorage: true,
+});
+const worker = () => workers.start();
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -45,7 +34,7 @@ beforeAll(async () => {
   gw = await startGateway();
 });
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.proc.stop('SIGKILL')));
+  await workers.killAll();
   await gw?.close();
   await billing?.close();
   await db?.drop();
@@ -116,11 +105,11 @@ describe('workers with no shared disk (STORAGE_DRIVER=nats)', () => {
       .expect(206);
     expect((ranged.body as Buffer).equals(body.subarray(100, 200))).toBe(true);
 
-    const logs = a.proc.output() + b.proc.output();
+    const logs = a.output() + b.output();
     for (const id of ids) expect(logs).toMatch(new RegExp(`job ${id} (claimed|resumed)`));
     // The workers never wrote to a local store, and left no job files behind.
     for (const w of [a, b]) {
-      expect(readdirSync(w.storageDir)).toEqual([]);
+      expect(readdirSync(w.storageDir!)).toEqual([]);
       const jobsDir = path.join(w.workDir, 'jobs');
       expect(existsSync(jobsDir) ? readdirSync(jobsDir) : []).toEqual([]);
     }
@@ -135,6 +124,6 @@ describe('workers with no shared disk (STORAGE_DRIVER=nats)', () => {
     ).list();
     await nc.close();
     expect(mezzanines.filter((m) => !m.deleted)).toHaveLength(4);
-    await Promise.all([a.proc.stop(), b.proc.stop()]);
+    await Promise.all([a.stop(), b.stop()]);
   });
 });

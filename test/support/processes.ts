@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -72,6 +73,47 @@ export function startAppProcess(
     async stop(signal = 'SIGTERM') {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
       return exited;
+    },
+  };
+}
+
+export interface WorkerProcess extends AppProcess {
+  /** The worker's own WORK_DIR. */
+  workDir: string;
+  /** The worker's own STORAGE_DIR ("another machine"), when asked for. */
+  storageDir?: string;
+}
+
+/**
+ * Media workers as real processes (`startAppProcess`) on the test file's database, each with a
+ * work folder of its own, started once they take jobs. `env` applies to every worker of the
+ * file (e.g. a short JOB_ACK_WAIT_MS so a killed worker's job is redelivered quickly).
+ */
+export function workerProcesses(
+  env: () => Record<string, string>,
+  options: { ownStorage?: boolean } = {},
+) {
+  const started: WorkerProcess[] = [];
+  return {
+    async start(extra: Record<string, string> = {}): Promise<WorkerProcess> {
+      const workDir = mkdtempSync(path.join(tmpdir(), 'vmp-worker-'));
+      const storageDir = options.ownStorage
+        ? mkdtempSync(path.join(tmpdir(), 'vmp-worker-storage-'))
+        : undefined;
+      const proc = startAppProcess('media-worker', {
+        ...env(),
+        WORK_DIR: workDir,
+        ...(storageDir ? { STORAGE_DIR: storageDir } : {}),
+        ...extra,
+      });
+      const worker = Object.assign(proc, { workDir, storageDir });
+      started.push(worker);
+      await worker.waitFor(/taking jobs/);
+      return worker;
+    },
+    /** Kills every worker started (for afterAll). */
+    async killAll(): Promise<void> {
+      await Promise.all(started.map((w) => w.stop('SIGKILL')));
     },
   };
 }

@@ -4,7 +4,7 @@ import { DatabaseModule } from '@app/database';
 import { MessagingModule } from '@app/messaging';
 import { LoggingModule } from '@app/observability';
 import { StorageModule } from '@app/storage';
-import { JobsModule } from './jobs/jobs.module';
+import { MediaJobsModule } from './media-jobs.module';
 
 @Module({
   imports: [
@@ -13,7 +13,7 @@ import { JobsModule } from './jobs/jobs.module';
     DatabaseModule.forService('media-worker'),
     MessagingModule.forApp('media-worker'),
     StorageModule,
-    JobsModule,
+    MediaJobsModule,
   ],
 })
 export class MediaWorkerModule {}

@@ -3,8 +3,8 @@ import { Injectable, type MessageEvent } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Observable } from 'rxjs';
 import { FINAL_JOB_STATUSES, JobEvent, parsePayload, type NatsNames } from '@app/contracts';
-import { PrismaService } from '@app/database';
 import { decodeJson, InjectNats, InjectNatsNames } from '@app/messaging';
+import { JobsRepository } from './jobs.repository';
 
 /** Database look-ups back the NATS events, so a missed event only delays, never loses, a state. */
 const POLL_MS = 2000;
@@ -17,7 +17,7 @@ const POLL_MS = 2000;
 @Injectable()
 export class JobEventsStream {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly jobs: JobsRepository,
     @InjectNats() private readonly nc: NatsConnection,
     @InjectNatsNames() private readonly names: NatsNames,
   ) {}
@@ -47,23 +47,14 @@ export class JobEventsStream {
       // Bound to the subscriber's context: NATS calls back from its own, without the caller's
       // tenant scope.
       const fromDatabase = AsyncResource.bind(async () => {
-        const job = await this.prisma.processingJob.findUnique({
-          where: { id: jobId },
-          select: {
-            status: true,
-            progress: true,
-            errorMessage: true,
-            outputCount: true,
-            _count: { select: { outputs: true } },
-          },
-        });
+        const job = await this.jobs.liveState(jobId);
         if (!job) return stop();
         emit({
           jobId,
           status: job.status,
           progress: job.progress,
-          outputsDone: job._count.outputs,
-          outputsTotal: job.outputCount,
+          outputsDone: job.outputsDone,
+          outputsTotal: job.outputsTotal,
           ...(job.errorMessage ? { errorMessage: job.errorMessage } : {}),
         });
       });

@@ -7,11 +7,11 @@ import {
   type NotMixable,
   type ProjectShape,
 } from '@app/mixing';
-import type { JobSnapshot } from '@app/contracts';
+import { toJobSnapshot, type JobSnapshot, type UnversionedJobSnapshot } from '@app/contracts';
 
 /** The mixing part of a project's settings (validated when the project was saved). */
 export type ProjectMixSettings = Omit<
-  JobSnapshot,
+  UnversionedJobSnapshot,
   'combinations' | 'seconds' | 'orientationVideoId'
 > & {
   outputCount: number;
@@ -36,7 +36,7 @@ export function planJob(
   return {
     ok: true,
     available: plan.available,
-    snapshot: {
+    snapshot: toJobSnapshot({
       mixingMode: settings.mixingMode,
       outputFormat: settings.outputFormat,
       quality: settings.quality,
@@ -45,6 +45,6 @@ export function planJob(
       combinations: plan.combinations,
       seconds: combinationSeconds(plan.combinations, project),
       orientationVideoId: orientationVideoId(project),
-    },
+    }),
   };
 }

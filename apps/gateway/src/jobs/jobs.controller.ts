@@ -30,6 +30,8 @@ import { CreateJobDto } from './dto/create-job.dto';
 import { EstimateDto, JobDto, JobPageDto, OutputDto } from './dto/job.dto';
 import { parseIdempotencyKey } from './idempotency-key';
 import { JobEventsStream } from './job-events.stream';
+import { CancelJob } from './cancel-job/cancel-job.usecase';
+import { CreateJob } from './create-job/create-job.usecase';
 import { JobsService } from './jobs.service';
 
 @ApiTags('jobs')
@@ -41,6 +43,8 @@ import { JobsService } from './jobs.service';
 export class JobsController {
   constructor(
     private readonly jobs: JobsService,
+    private readonly createJob: CreateJob,
+    private readonly cancelJob: CancelJob,
     private readonly events: JobEventsStream,
   ) {}
 
@@ -92,7 +96,14 @@ export class JobsController {
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<JobDto> {
     const key = parseIdempotencyKey(idempotencyKey);
-    return JobDto.from(await this.jobs.create(user.id, projectId, body ?? {}, key));
+    return JobDto.from(
+      await this.createJob.execute({
+        userId: user.id,
+        projectId,
+        seed: body?.seed,
+        idempotencyKey: key,
+      }),
+    );
   }
 
   @Get('projects/:id/jobs')
@@ -123,7 +134,7 @@ export class JobsController {
   })
   @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'the job is already final' })
   async cancel(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<JobDto> {
-    return JobDto.from(await this.jobs.cancel(user.id, id));
+    return JobDto.from(await this.cancelJob.execute(user.id, id));
   }
 
   @Get('jobs/:id/outputs')

@@ -12,7 +12,7 @@ import {
   watchDbPool,
   watchQueueDepth,
 } from '@app/observability';
-import { RunningJobs } from '../jobs-queue/running-jobs';
+import { RunningJobs } from '../job-queue/running-jobs';
 
 /**
  * The worker's Prometheus endpoint: GET /metrics on WORKER_METRICS_PORT (0 turns it off). Shows

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { JOB_STATUSES, type JobStatus } from '@app/contracts';
 import type { OutputFile, ProcessingJob } from '@app/database';
 
 export class OutputDto {
@@ -28,12 +29,10 @@ export class OutputDto {
   }
 }
 
-export const JOB_STATUS_VALUES = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
-
 export class JobDto {
   @ApiProperty({ example: 'cmwv1x2y30000a97d18hs8uu1' }) id!: string;
   @ApiProperty() projectId!: string;
-  @ApiProperty({ enum: JOB_STATUS_VALUES, example: 'PENDING' }) status!: string;
+  @ApiProperty({ enum: JOB_STATUSES, example: 'PENDING' }) status!: JobStatus;
   @ApiProperty({ minimum: 0, maximum: 100, example: 0 }) progress!: number;
   @ApiProperty({ example: 10, description: 'outputs this job renders' }) outputCount!: number;
   @ApiProperty({ example: 20, description: 'credits reserved when the job was created' })

@@ -2,9 +2,12 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { CancelJobMessage, parsePayload, type NatsNames } from '@app/contracts';
 import { decodeJson, InjectNats, InjectNatsNames } from '@app/messaging';
-import { RunningJobs } from '../jobs-queue/running-jobs';
+import { RunningJobs } from '../job-queue/running-jobs';
 
-/** Hears every cancel broadcast; the worker running that job stops it at once. */
+/**
+ * Cancelling on the worker's side: hears every cancel broadcast (the gateway has already made the
+ * job CANCELLED); the worker running that job stops it at once, and the run settles it.
+ */
 @Injectable()
 export class CancelListener implements OnApplicationBootstrap {
   private readonly logger = new Logger(CancelListener.name);
@@ -28,10 +31,5 @@ export class CancelListener implements OnApplicationBootstrap {
         }
       },
     });
-  }
-
-  /** Subscribed on the server (so a test can publish right after boot without a race). */
-  async ready(): Promise<void> {
-    await this.nc.flush();
   }
 }

@@ -4,7 +4,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { MediaJobMessage, parsePayload, type NatsNames } from '@app/contracts';
 import { decodeJson, InjectNats, InjectNatsNames } from '@app/messaging';
-import { JobRunner } from '../jobs/job-runner.service';
+import { AbandonJob } from './abandon-job.usecase';
 
 /**
  * JetStream's MAX_DELIVERIES advisory: a job message was delivered JOB_MAX_DELIVER times and no
@@ -20,7 +20,7 @@ export class AbandonedJobsListener implements OnApplicationBootstrap {
   constructor(
     @InjectNats() private readonly nc: NatsConnection,
     @InjectNatsNames() private readonly names: NatsNames,
-    private readonly runner: JobRunner,
+    private readonly abandonJob: AbandonJob,
     private readonly config: ConfigService,
   ) {}
 
@@ -50,7 +50,7 @@ export class AbandonedJobsListener implements OnApplicationBootstrap {
       const reason = `no worker finished this job in ${attempts} attempts (the workers stopped while running it)`;
       // Settling needs billing: a few tries, since no redelivery will come for this message.
       for (let attempt = 1; ; attempt++) {
-        const outcome = await this.runner.abandon(jobId, reason);
+        const outcome = await this.abandonJob.execute(jobId, reason);
         if (outcome.kind === 'done') break;
         if (attempt === 5) {
           this.logger.error(`job ${jobId}: credits not settled after ${attempt} tries`);

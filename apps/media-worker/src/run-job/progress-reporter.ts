@@ -1,5 +1,5 @@
-import type { JobRepository } from '../jobs/job-repository';
-import type { JobEventsPublisher } from './job-events.publisher';
+import type { JobLifecycle } from '@app/jobs';
+import type { JobEventsPublisher } from '../job-events/job-events.publisher';
 
 /** Progress is written to the database and published at most this often. */
 export const PROGRESS_INTERVAL_MS = 1000;
@@ -18,7 +18,7 @@ export class ProgressReporter {
   constructor(
     private readonly jobId: string,
     private readonly outputsTotal: number,
-    private readonly repo: JobRepository,
+    private readonly lifecycle: JobLifecycle,
     private readonly events: JobEventsPublisher,
     private readonly onStopped: () => void,
     private outputsDone = 0,
@@ -26,10 +26,6 @@ export class ProgressReporter {
 
   outputRecorded(): void {
     this.outputsDone += 1;
-  }
-
-  get done(): number {
-    return this.outputsDone;
   }
 
   report(progress: number): void {
@@ -40,7 +36,7 @@ export class ProgressReporter {
     this.lastSent = this.latest;
     const value = this.latest;
     this.inFlight = this.inFlight.then(async () => {
-      const stillRunning = await this.repo.setProgress(this.jobId, value).catch(() => true);
+      const stillRunning = await this.lifecycle.recordProgress(this.jobId, value).catch(() => true);
       if (!stillRunning) return this.onStopped();
       this.events.publish({
         jobId: this.jobId,

@@ -16,7 +16,8 @@ import {
   requestIdOf,
 } from '@app/messaging';
 import { jobRedeliveries, requestContext } from '@app/observability';
-import { JobRunner, type JobOutcome } from '../jobs/job-runner.service';
+import { RunJob } from '../run-job/run-job.usecase';
+import type { JobOutcome } from './job-outcome';
 import { RunningJobs } from './running-jobs';
 
 /** How long SIGTERM waits for running jobs before handing them back to the queue. */
@@ -40,7 +41,7 @@ export class JobsConsumer implements OnApplicationBootstrap, BeforeApplicationSh
   constructor(
     @InjectNats() private readonly nc: NatsConnection,
     @InjectNatsNames() private readonly names: NatsNames,
-    private readonly runner: JobRunner,
+    private readonly runJob: RunJob,
     private readonly running: RunningJobs,
     config: ConfigService,
   ) {
@@ -116,7 +117,7 @@ export class JobsConsumer implements OnApplicationBootstrap, BeforeApplicationSh
     const controller = this.running.start(jobId);
     let outcome: JobOutcome;
     try {
-      outcome = await this.runner.run(jobId, {
+      outcome = await this.runJob.execute(jobId, {
         signal: controller.signal,
         deliveryCount: msg.info.deliveryCount,
         maxDeliver: this.maxDeliver,

@@ -11,16 +11,15 @@ import {
 } from '@app/media';
 import { MixingEngine, type MixSource } from '@app/mixing';
 import { STORAGE, storageKeys, type CachedFile, type Storage } from '@app/storage';
-import { JobFiles } from './job-files';
-import { JobEventsPublisher } from '../progress/job-events.publisher';
-import { ProgressReporter } from '../progress/progress-reporter';
-import { JobBilling } from '../billing/job-billing';
+import { InvalidJobSnapshotError } from '@app/contracts';
+import { JobLifecycle } from '@app/jobs';
+import { JobEventsPublisher } from '../job-events/job-events.publisher';
+import type { JobOutcome } from '../job-queue/job-outcome';
+import { SettleJob } from '../settle-job/settle-job.usecase';
 import { FfmpegRunnerProvider } from './ffmpeg-runner.provider';
-import { snapshotOf } from './job-plan';
-import { JobRepository, type LoadedJob } from './job-repository';
-
-export type JobOutcome =
-  { kind: 'done' } | { kind: 'retry'; delayMs: number } | { kind: 'handback' };
+import { JobFiles } from './job-files';
+import { ProgressReporter } from './progress-reporter';
+import { RunJobRepository, type JobToRun } from './run-job.repository';
 
 export interface RunContext {
   signal: AbortSignal;
@@ -38,19 +37,20 @@ function isPermanent(e: unknown): boolean {
 }
 
 /**
- * Runs one job: claims it, renders the outputs not yet recorded (a redelivered job resumes),
- * records each output as it is complete, then records the outcome and settles billing. The
- * caller acks only after this returns 'done'.
+ * Runs one job: claims it (PENDING → PROCESSING), renders the outputs not yet recorded (a
+ * redelivered job resumes), records each output as it is complete, then records the outcome
+ * and settles it (settle-job/). The caller acks only after this returns 'done'.
  */
 @Injectable()
-export class JobRunner {
-  private readonly logger = new Logger(JobRunner.name);
+export class RunJob {
+  private readonly logger = new Logger(RunJob.name);
   private readonly workDir: string;
 
   constructor(
-    private readonly repo: JobRepository,
+    private readonly lifecycle: JobLifecycle,
+    private readonly jobs: RunJobRepository,
     private readonly events: JobEventsPublisher,
-    private readonly billing: JobBilling,
+    private readonly settle: SettleJob,
     private readonly ffmpeg: FfmpegRunnerProvider,
     @Inject(STORAGE) private readonly storage: Storage,
     private readonly files: JobFiles,
@@ -59,11 +59,18 @@ export class JobRunner {
     this.workDir = path.resolve(config.getOrThrow<string>('WORK_DIR'));
   }
 
-  async run(jobId: string, ctx: RunContext): Promise<JobOutcome> {
-    const claim = await this.repo.claim(jobId);
-    const job = await this.repo.load(jobId);
-    if (!job) return { kind: 'done' }; // deleted with its project: nothing to do or charge
-    if (claim === 'final') return this.settle(job);
+  async execute(jobId: string, ctx: RunContext): Promise<JobOutcome> {
+    const claim = await this.lifecycle.claim(jobId);
+    if (claim === 'missing') return { kind: 'done' }; // deleted with its project
+    if (claim === 'final') return this.settle.execute(jobId);
+    const job = await this.jobs.load(jobId).catch(async (e: unknown) => {
+      if (!(e instanceof InvalidJobSnapshotError)) throw e;
+      // No delivery can render (or price) an unreadable plan: it fails now, for an operator.
+      this.logger.error(`job ${jobId}: ${e.message}`);
+      await this.lifecycle.fail(jobId, 'the job plan is unreadable');
+      return null;
+    });
+    if (!job) return { kind: 'done' };
     this.logger.log(`job ${job.id} ${claim} (delivery ${ctx.deliveryCount})`);
     this.publish(job, 'PROCESSING', job.progress, job.outputs.length);
 
@@ -72,14 +79,15 @@ export class JobRunner {
     const outputDir = path.join(this.workDir, 'jobs', jobId);
     try {
       await this.render(job, signal, () => stopped.abort('cancel'), outputDir);
-      if (await this.repo.complete(job.id, job.projectId)) {
+      if ((await this.lifecycle.complete(job.id)).ok) {
         this.logger.log(`job ${job.id} completed`);
       }
-      return await this.settle(job);
+      return await this.settle.execute(job.id);
     } catch (e) {
       if (ctx.signal.reason === 'shutdown') return { kind: 'handback' };
-      if (!(await this.repo.isProcessing(job.id))) return this.settle(job); // cancelled meanwhile
-      if (e instanceof FfmpegAbortedError || signal.aborted) return this.settle(job);
+      // Cancelled meanwhile (or stopped on purpose): settle what it made.
+      if (!(await this.lifecycle.isProcessing(job.id))) return this.settle.execute(job.id);
+      if (e instanceof FfmpegAbortedError || signal.aborted) return this.settle.execute(job.id);
       if (!isPermanent(e) && ctx.deliveryCount < ctx.maxDeliver) {
         this.logger.warn(
           `job ${job.id} attempt ${ctx.deliveryCount} failed, will retry: ${(e as Error).message}`,
@@ -88,8 +96,8 @@ export class JobRunner {
       }
       const message = (e as Error).message || 'rendering failed';
       this.logger.error(`job ${job.id} failed: ${message}`);
-      await this.repo.fail(job.id, job.projectId, message);
-      return await this.settle(job);
+      await this.lifecycle.fail(job.id, message);
+      return await this.settle.execute(job.id);
     } finally {
       await rm(outputDir, { recursive: true, force: true });
       await rm(`${outputDir}.work`, { recursive: true, force: true });
@@ -97,18 +105,18 @@ export class JobRunner {
   }
 
   private async render(
-    job: LoadedJob,
+    job: JobToRun,
     signal: AbortSignal,
     stop: () => void,
     outputDir: string,
   ): Promise<void> {
-    const snapshot = snapshotOf(job);
+    const { snapshot } = job;
     const userId = job.project.userId;
     const done = new Set(job.outputs.map((o) => o.combinationIndex));
     const reporter = new ProgressReporter(
       job.id,
       snapshot.combinations.length,
-      this.repo,
+      this.lifecycle,
       this.events,
       stop,
       done.size,
@@ -141,7 +149,7 @@ export class JobRunner {
             storageKeys.output(userId, job.projectId, job.id, output.filename),
             output.path,
           );
-          const recorded = await this.repo.recordOutput(job.id, {
+          const recorded = await this.lifecycle.recordOutput(job.id, {
             combinationIndex: output.combinationIndex,
             filename: output.filename,
             path: stored.location,
@@ -166,7 +174,7 @@ export class JobRunner {
 
   /** Each needed source as a local file (pinned in `held` until the render ends). */
   private async sources(
-    job: LoadedJob,
+    job: JobToRun,
     needed: Set<string>,
     signal: AbortSignal,
     held: CachedFile[],
@@ -195,56 +203,18 @@ export class JobRunner {
     return settled.map((r) => (r as PromiseFulfilledResult<MixSource>).value);
   }
 
-  /**
-   * A job whose every delivery ended without an outcome (its workers were killed): it fails with
-   * `reason`, keeps the outputs it recorded, and is settled: those are charged, the rest
-   * refunded. Safe to call again.
-   */
-  async abandon(jobId: string, reason: string): Promise<JobOutcome> {
-    const job = await this.repo.load(jobId);
-    if (!job) return { kind: 'done' };
-    if (await this.repo.fail(job.id, job.projectId, reason)) {
-      this.logger.warn(`job ${job.id} failed: ${reason}`);
-    }
-    return this.settle(job);
-  }
-
-  /** The job reached a final state: charge what it produced, refund the rest (idempotent). */
-  private async settle(job: LoadedJob): Promise<JobOutcome> {
-    const fresh = await this.repo.load(job.id);
-    if (!fresh) return { kind: 'done' };
-    const snapshot = snapshotOf(fresh);
-    const produced = fresh.outputs.map((o) => o.combinationIndex);
-    try {
-      await this.billing.settle(fresh, snapshot, produced);
-    } catch (e) {
-      this.logger.warn(`job ${job.id}: billing settle failed, will retry: ${(e as Error).message}`);
-      return { kind: 'retry', delayMs: 5000 };
-    }
-    this.publish(
-      fresh,
-      fresh.status,
-      fresh.progress,
-      produced.length,
-      fresh.errorMessage ?? undefined,
-    );
-    return { kind: 'done' };
-  }
-
   private publish(
-    job: LoadedJob,
-    status: LoadedJob['status'],
+    job: JobToRun,
+    status: JobToRun['status'],
     progress: number,
     outputsDone: number,
-    errorMessage?: string,
   ) {
     this.events.publish({
       jobId: job.id,
       status,
       progress,
       outputsDone,
-      outputsTotal: snapshotOf(job).combinations.length,
-      ...(errorMessage ? { errorMessage } : {}),
+      outputsTotal: job.snapshot.combinations.length,
     });
   }
 }

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { parseJobSnapshot, type JobSnapshot } from '@app/contracts';
+import { PrismaService, type Prisma } from '@app/database';
+
+const jobWithSources = {
+  project: {
+    include: {
+      groups: { orderBy: { order: 'asc' as const } },
+      videos: true,
+    },
+  },
+  outputs: { select: { combinationIndex: true } },
+} satisfies Prisma.ProcessingJobInclude;
+
+/** A job as rendering needs it: its project's sources, its outputs so far, its parsed plan. */
+export type JobToRun = Prisma.ProcessingJobGetPayload<{ include: typeof jobWithSources }> & {
+  snapshot: JobSnapshot;
+};
+
+/** What running a job reads. Every write goes through JobLifecycle (@app/jobs). */
+@Injectable()
+export class RunJobRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Null when the job is gone (deleted with its project); throws InvalidJobSnapshotError. */
+  async load(jobId: string): Promise<JobToRun | null> {
+    const job = await this.prisma.processingJob.findUnique({
+      where: { id: jobId },
+      include: jobWithSources,
+    });
+    return job && { ...job, snapshot: parseJobSnapshot(job.settings) };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './job-transitions';
+export * from './job-lifecycle';
+export * from './job-lifecycle.module';
