@@ -100,12 +100,7 @@ export class JobsService {
       requestHash,
     });
     try {
-      await this.billing.reserve(
-        userId,
-        job.id,
-        credits,
-        `Mixing job ${job.id}: ${snapshot.combinations.length} outputs`,
-      );
+      await this.billing.reserve(userId, job.id);
     } catch (e) {
       await this.undoJob(job, e);
       throw e;
@@ -136,7 +131,7 @@ export class JobsService {
     });
     if (pending) {
       await this.billing
-        .settle(userId, jobId, 0)
+        .settle(userId, jobId)
         .catch((e: Error) => this.logger.warn(`refund of ${jobId} deferred: ${e.message}`));
       this.queue.broadcastCancel(jobId);
       return this.prisma.processingJob.findUniqueOrThrow({ where: { id: jobId } });
@@ -265,7 +260,7 @@ export class JobsService {
         where: { id: job.projectId },
         select: { userId: true },
       });
-      await this.billing.settle(project.userId, job.id, 0).catch(() => undefined);
+      await this.billing.settle(project.userId, job.id).catch(() => undefined);
       await this.finishAsFailed(job, 'billing did not answer; nothing was charged');
       return;
     }
@@ -277,7 +272,7 @@ export class JobsService {
 
   private async failUnqueued(userId: string, job: ProcessingJob): Promise<void> {
     await this.billing
-      .settle(userId, job.id, 0)
+      .settle(userId, job.id)
       .catch((e: Error) => this.logger.error(`refund of ${job.id} failed: ${e.message}`));
     await this.finishAsFailed(job, 'the job could not be queued; nothing was charged');
   }

@@ -213,10 +213,9 @@ export class JobRunner {
   private async settle(job: LoadedJob): Promise<JobOutcome> {
     const fresh = await this.repo.load(job.id);
     if (!fresh) return { kind: 'done' };
-    const snapshot = snapshotOf(fresh);
     const produced = fresh.outputs.map((o) => o.combinationIndex);
     try {
-      await this.billing.settle(fresh, snapshot, produced);
+      await this.billing.settle(fresh);
     } catch (e) {
       this.logger.warn(`job ${job.id}: billing settle failed, will retry: ${(e as Error).message}`);
       return { kind: 'retry', delayMs: 5000 };
