@@ -1,3 +1,4 @@
+-- (Prisma's engine splits this file on semicolons, even inside comments: none here hold one.)
 -- Billing's settlements: one row per settled job (docs/billing.md). A row with reserved = 0 is
 -- the marker of a job settled before any reservation, which refuses a late reservation.
 CREATE TABLE "job_settlements" (
@@ -28,8 +29,8 @@ CREATE POLICY service_job_settlements ON "job_settlements"
   USING (app_is_service())
   WITH CHECK (app_is_service());
 
--- Reservations settled before this table existed. A refund row means it was settled; a job
--- that COMPLETED was settled by its worker (no refund row: every output charged); a job that is
+-- Reservations settled before this table existed. A refund row means it was settled. A job
+-- that COMPLETED was settled by its worker (no refund row: every output charged). A job that is
 -- gone can no longer be priced, so it keeps what the ledger says. A FAILED or CANCELLED job with
 -- no refund row is left to the reconciler, which charges its recorded outputs and refunds the rest.
 INSERT INTO "job_settlements" ("job_id", "user_id", "reserved", "charged", "refunded", "outputs", "settled_by")

@@ -90,8 +90,9 @@ export class LedgerService {
         return toReply(row);
       });
     } catch (e) {
-      // Another user's purchase with the same reference committed first (the key is global).
-      if (!isUniqueViolation(e, 'credit_transactions_reference_key')) throw e;
+      // Another user's purchase with the same reference committed first (the key is global;
+      // the reference is the transaction's only unique value).
+      if (!isUniqueViolation(e)) throw e;
       const winner = await this.repo.entry(reference);
       if (!winner) throw e;
       return same(winner);
@@ -159,8 +160,9 @@ export class LedgerService {
     try {
       return await this.repo.forUser(req.userId, (ledger) => this.settleLocked(ledger, req, by));
     } catch (e) {
-      // The same job settled for another user id at the same moment: answer with that one.
-      if (!isUniqueViolation(e, 'job_settlements_pkey')) throw e;
+      // The same job settled for another user id at the same moment (its refund reference or
+      // its settlement collided): answer with the one that won.
+      if (!isUniqueViolation(e)) throw e;
       const winner = await this.repo.settlement(req.jobId);
       if (!winner || winner.userId !== req.userId) throw notFound('no such job');
       return settleReply(winner);
