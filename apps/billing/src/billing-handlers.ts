@@ -37,7 +37,7 @@ export async function handleMessage<C extends object, T>(
   } catch (e) {
     if (e instanceof LedgerError) {
       logger.debug(`${contract.name} refused: ${e.code}`);
-      return fail(e.code, e.message);
+      return fail(e.code, e.message, e.details);
     }
     logger.error(`${contract.name} failed: ${(e as Error).stack ?? e}`);
     throw e;

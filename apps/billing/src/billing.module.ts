@@ -4,7 +4,10 @@ import { AppConfigModule, billingEnvSchema } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { LoggingModule } from '@app/observability';
 import { BillingHealthController } from './health/billing-health.controller';
+import { DatabasePingRepository } from './health/database-ping.repository';
 import { LedgerController } from './ledger/ledger.controller';
+import { LedgerReconciler } from './ledger/ledger-reconciler';
+import { LedgerRepository } from './ledger/ledger.repository';
 import { LedgerService } from './ledger/ledger.service';
 import { RequestContextInterceptor } from './logging/request-context.interceptor';
 import { PricingController } from './pricing/pricing.controller';
@@ -18,8 +21,11 @@ import { PricingService } from './pricing/pricing.service';
   ],
   controllers: [LedgerController, PricingController, BillingHealthController],
   providers: [
+    LedgerRepository,
     LedgerService,
+    LedgerReconciler,
     PricingService,
+    DatabasePingRepository,
     { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
   ],
 })

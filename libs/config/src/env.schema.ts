@@ -115,6 +115,8 @@ export const billingEnvSchema = {
   ...commonEnvSchema,
   /** HTTP side of billing: health and metrics only. */
   BILLING_PORT: Joi.number().port().default(3001),
+  /** How often the reconciler settles reservations stranded by failed, cancelled or deleted jobs (0 = off). */
+  BILLING_RECONCILE_INTERVAL_MS: Joi.number().integer().min(0).default(60000),
 };
 
 export const workerEnvSchema = {

@@ -12,4 +12,4 @@ export const TENANT_TABLES = [
 export const APP_TABLES = ['users', ...TENANT_TABLES, 'api_keys'] as const;
 
 /** Tables the services may only append to and read. */
-export const APPEND_ONLY_TABLES = ['audit_logs'] as const;
+export const APPEND_ONLY_TABLES = ['audit_logs', 'job_settlements'] as const;

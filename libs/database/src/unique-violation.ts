@@ -8,9 +8,8 @@ import { Prisma } from './generated/prisma/client';
 export function isUniqueViolation(e: unknown, constraint?: string): boolean {
   if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') {
     if (!constraint) return true;
-    const target = (e.meta as { target?: unknown; constraint?: unknown } | undefined) ?? {};
-    const named = JSON.stringify([target.target, target.constraint]);
-    return named.includes(constraint) || e.message.includes(constraint);
+    // Through the pg driver adapter the name is in meta.driverAdapterError.cause.originalMessage.
+    return JSON.stringify(e.meta ?? {}).includes(constraint) || e.message.includes(constraint);
   }
   const text = e instanceof Error ? e.message : '';
   if (!/23505|unique constraint|duplicate key/i.test(text)) return false;

@@ -1,12 +1,12 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { PrismaService } from '@app/database';
 import { renderMetrics } from '@app/observability';
+import { DatabasePingRepository } from './database-ping.repository';
 
 /** The HTTP side of billing: liveness, readiness (database) and Prometheus metrics. */
 @Controller()
 export class BillingHealthController {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly database: DatabasePingRepository) {}
 
   @Get('health')
   live() {
@@ -16,7 +16,7 @@ export class BillingHealthController {
   @Get('health/ready')
   async ready(@Res() res: Response): Promise<void> {
     try {
-      await this.prisma.ping();
+      await this.database.ping();
       res.json({ status: 'ok', database: 'up' });
     } catch {
       res.status(503).json({ status: 'error', database: 'down' });

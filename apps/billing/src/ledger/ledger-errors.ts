@@ -5,6 +5,7 @@ export class LedgerError extends Error {
   constructor(
     readonly code: BillingErrorCode,
     message: string,
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'LedgerError';

@@ -8,23 +8,24 @@ import {
   type EstimateRequest,
   type LicenceCheckRequest,
 } from '@app/contracts';
-import { PrismaService } from '@app/database';
 import { LedgerError } from '../ledger/ledger-errors';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { jobRefusal } from './job-refusal';
 
-/** Licence rules and the cost model, applied to a user; spends nothing. */
+/**
+ * Licence rules and the cost model, applied to a user; spends nothing. The gateway's early
+ * check: the reservation checks again, under the user's lock, and is what decides.
+ */
 @Injectable()
 export class PricingService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly repo: LedgerRepository) {}
 
   async licenceCheck(req: LicenceCheckRequest): Promise<{ licenseType: string }> {
-    const { licence, activeJobs } = await this.licenceOf(req.userId);
-    const problem = jobLicenceProblem(licence, {
-      outputCount: req.outputCount,
-      quality: req.quality,
-      activeJobs,
-    });
-    if (problem) throw new LedgerError(BillingErrorCode[problem.code], problem.message);
-    return { licenseType: licence.type };
+    const user = await this.account(req.userId);
+    const running = await this.repo.runningReservedJobs(req.userId);
+    const refusal = jobRefusal(user, req.outputCount, req.quality, { running });
+    if (refusal) throw refusal;
+    return { licenseType: effectiveLicence(user.licenseType, user.licenseExpiry).type };
   }
 
   async estimate(req: EstimateRequest): Promise<EstimateReply> {
@@ -41,11 +42,14 @@ export class PricingService {
   }
 
   private async licenceOf(userId: string) {
-    const user = await this.prisma.user.findUnique({ where: { id: userId } });
-    if (!user) throw new LedgerError(BillingErrorCode.NOT_FOUND, 'user not found');
-    const activeJobs = await this.prisma.processingJob.count({
-      where: { project: { userId }, status: { in: ['PENDING', 'PROCESSING'] } },
-    });
+    const user = await this.account(userId);
+    const activeJobs = await this.repo.runningReservedJobs(userId);
     return { licence: effectiveLicence(user.licenseType, user.licenseExpiry), activeJobs };
+  }
+
+  private async account(userId: string) {
+    const user = await this.repo.account(userId);
+    if (!user) throw new LedgerError(BillingErrorCode.NOT_FOUND, 'user not found');
+    return user;
   }
 }

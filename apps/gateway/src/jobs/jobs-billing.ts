@@ -8,12 +8,19 @@ import {
 } from '@app/contracts';
 import { BillingClient } from '../billing/billing.client';
 
-/** What jobs need of billing: licence check, price, reservation and settlement. */
+/**
+ * What jobs need of billing: licence check, estimate, reservation and settlement. Billing is
+ * the authority on money: a reservation and a settlement name the job only; billing prices the
+ * job's stored plan and counts its recorded outputs itself.
+ */
 @Injectable()
 export class JobsBilling {
   constructor(private readonly billing: BillingClient) {}
 
-  /** The cost model (shared with billing): credits for every planned output. */
+  /**
+   * The cost model (shared with billing), for the job row's `creditsReserved`: what billing's
+   * reservation of this plan takes. Never sent to billing.
+   */
   price(snapshot: JobSnapshot): number {
     return priceOutputs(snapshot.quality, snapshot.seconds);
   }
@@ -26,7 +33,10 @@ export class JobsBilling {
     });
   }
 
-  /** 403 when the licence (or its expiry) forbids the job. */
+  /**
+   * An early answer (403 when the licence or its expiry forbids the job, 409 when its jobs at a
+   * time are running); the reservation checks again under the user's lock and decides.
+   */
   async checkLicence(userId: string, snapshot: JobSnapshot): Promise<void> {
     await this.billing.request('licenceCheck', {
       userId,
@@ -35,21 +45,13 @@ export class JobsBilling {
     });
   }
 
-  reserve(
-    userId: string,
-    jobId: string,
-    credits: number,
-    description: string,
-  ): Promise<TransactionReply> {
-    return this.billing.request<TransactionReply>('reserveForJob', {
-      userId,
-      jobId,
-      credits,
-      description,
-    });
+  /** The job row must exist (billing reads its plan): 402, 403, 409 or 404 as billing says. */
+  reserve(userId: string, jobId: string): Promise<TransactionReply> {
+    return this.billing.request<TransactionReply>('reserveForJob', { userId, jobId });
   }
 
-  settle(userId: string, jobId: string, creditsUsed: number): Promise<SettleReply> {
-    return this.billing.request<SettleReply>('settleJob', { userId, jobId, creditsUsed });
+  /** Charges the job's recorded outputs, refunds the rest, once; refuses a later reservation. */
+  settle(userId: string, jobId: string): Promise<SettleReply> {
+    return this.billing.request<SettleReply>('settleJob', { userId, jobId });
   }
 }

@@ -41,11 +41,7 @@ describe('settling a final job', () => {
     const { useCase, settled, events } = setup(cancelled);
     expect(await useCase.execute('job-1')).toEqual({ kind: 'done' });
     expect(settled).toEqual([
-      [
-        { id: 'job-1', creditsReserved: 3, project: { userId: 'user-1' } },
-        cancelled.snapshot,
-        [0, 2],
-      ],
+      [{ id: 'job-1', project: { userId: 'user-1' } }],
     ]);
     expect(events).toEqual([
       { jobId: 'job-1', status: 'CANCELLED', progress: 60, outputsDone: 2, outputsTotal: 3 },

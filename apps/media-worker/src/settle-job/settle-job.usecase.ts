@@ -23,11 +23,7 @@ export class SettleJob {
     const job = await this.lifecycle.readJobForBilling(jobId);
     if (!job) return { kind: 'done' }; // deleted with its project: nothing to charge
     try {
-      await this.billing.settle(
-        { id: jobId, creditsReserved: job.creditsReserved, project: { userId: job.userId } },
-        job.snapshot,
-        job.outputsRecorded,
-      );
+      await this.billing.settle({ id: jobId, project: { userId: job.userId } });
     } catch (e) {
       this.logger.warn(`job ${jobId}: billing settle failed, will retry: ${(e as Error).message}`);
       return { kind: 'retry', delayMs: 5000 };

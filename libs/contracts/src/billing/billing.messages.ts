@@ -25,6 +25,7 @@ export enum BillingErrorCode {
   LICENCE_EXPIRED = 'LICENCE_EXPIRED',
   NOT_FOUND = 'NOT_FOUND',
   INVALID_REQUEST = 'INVALID_REQUEST',
+  /** Also: the licence's jobs-at-a-time limit is reached (details.reason CONCURRENCY_LIMIT). */
   CONFLICT = 'CONFLICT',
 }
 
@@ -40,18 +41,24 @@ export class PurchaseRequest {
   @IsOptional() @IsString() @MaxLength(64) ip?: string;
 }
 
+/**
+ * Reserve the price of a job: billing reads the job's frozen plan (processing_jobs.settings),
+ * prices it with the cost model and checks the licence and the jobs running, under the user's
+ * lock. No caller sends an amount.
+ */
 export class ReserveForJobRequest {
   @Matches(ID) userId!: string;
   @Matches(ID) jobId!: string;
-  @IsInt() @Min(1) @Max(10_000_000) credits!: number;
-  @IsOptional() @IsString() @MaxLength(500) description?: string;
 }
 
-/** The job reached a final state: charge `creditsUsed` of its reservation, refund the rest once. */
+/**
+ * The job reached a final state (or will never run): billing charges the outputs recorded for
+ * it in output_files and refunds the rest of its reservation, exactly once. A settle that finds
+ * no reservation leaves a marker that refuses a later reservation of the job.
+ */
 export class SettleJobRequest {
   @Matches(ID) userId!: string;
   @Matches(ID) jobId!: string;
-  @IsInt() @Min(0) @Max(10_000_000) creditsUsed!: number;
 }
 
 export class TransactionsRequest {
@@ -104,6 +111,8 @@ export interface TransactionsPageReply {
 export interface SettleReply {
   charged: number;
   refunded: number;
+  /** Outputs recorded for the job (what was charged). */
+  outputs: number;
 }
 
 export interface EstimateReply {

@@ -34,14 +34,31 @@ describe('licence rules', () => {
       }),
     ).toBeNull();
   });
-  it('refuses a job beyond the concurrent jobs', () => {
+  it('refuses a job beyond the concurrent jobs, as a concurrency limit', () => {
     expect(
       jobLicenceProblem(effectiveLicence('FREE', null, now), {
         outputCount: 1,
         quality: 'LOW',
         activeJobs: 1,
+      }),
+    ).toEqual({
+      code: 'CONCURRENCY_LIMIT',
+      message: 'the FREE licence runs 1 job at a time; 1 is running',
+    });
+    expect(
+      jobLicenceProblem(effectiveLicence('PREMIUM', null, now), {
+        outputCount: 1,
+        quality: 'LOW',
+        activeJobs: 2,
+      }),
+    ).toBeNull();
+    expect(
+      jobLicenceProblem(effectiveLicence('PREMIUM', null, now), {
+        outputCount: 1,
+        quality: 'LOW',
+        activeJobs: 3,
       })?.message,
-    ).toMatch(/1 jobs at a time/);
+    ).toBe('the PREMIUM licence runs 3 jobs at a time; 3 are running');
   });
   it('says LICENCE_EXPIRED when the expiry is the reason', () => {
     const p = jobLicenceProblem(effectiveLicence('PREMIUM', new Date('2026-01-01'), now), {

@@ -56,11 +56,15 @@ export function effectiveLicence(
 }
 
 export interface LicenceProblem {
-  code: 'LICENCE_LIMIT' | 'LICENCE_EXPIRED';
+  /** CONCURRENCY_LIMIT: the licence's jobs at a time are running (a 409, not a 403). */
+  code: 'LICENCE_LIMIT' | 'LICENCE_EXPIRED' | 'CONCURRENCY_LIMIT';
   message: string;
 }
 
-/** Pure: why this licence may not run such a job, or null. */
+/**
+ * Pure: why this licence may not run such a job, or null. `activeJobs`: the user's other jobs
+ * that hold a reservation and are PENDING or PROCESSING.
+ */
 export function jobLicenceProblem(
   licence: EffectiveLicence,
   job: { outputCount: number; quality: Quality; activeJobs: number },
@@ -83,7 +87,13 @@ export function jobLicenceProblem(
     };
   }
   if (job.activeJobs >= limits.maxConcurrentJobs) {
-    return { code, message: `${prefix}at most ${limits.maxConcurrentJobs} jobs at a time` };
+    const max = limits.maxConcurrentJobs;
+    return {
+      code: 'CONCURRENCY_LIMIT',
+      message:
+        `${prefix}the ${licence.type} licence runs ${max} job${max === 1 ? '' : 's'} at a time; ` +
+        `${job.activeJobs} ${job.activeJobs === 1 ? 'is' : 'are'} running`,
+    };
   }
   return null;
 }

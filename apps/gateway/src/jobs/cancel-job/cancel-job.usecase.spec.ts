@@ -9,7 +9,7 @@ import { CancelJob } from './cancel-job.usecase';
 
 function setup(status: JobStatus) {
   const job = { id: 'job-1', status } as ProcessingJob;
-  const refunds: { jobId: string; creditsUsed: number }[] = [];
+  const refunds: { jobId: string }[] = [];
   const broadcasts: string[] = [];
   const jobs = {
     findOwned: async (userId: string, jobId: string) =>
@@ -25,8 +25,8 @@ function setup(status: JobStatus) {
     },
   };
   const billing = {
-    settle: async (_u: string, jobId: string, creditsUsed: number) => {
-      refunds.push({ jobId, creditsUsed });
+    settle: async (_u: string, jobId: string) => {
+      refunds.push({ jobId });
       return {};
     },
   };
@@ -44,7 +44,7 @@ describe('cancelling a job', () => {
   it('a PENDING job is cancelled and refunded in full here', async () => {
     const { useCase, refunds, broadcasts } = setup('PENDING');
     expect((await useCase.execute('owner', 'job-1')).status).toBe('CANCELLED');
-    expect(refunds).toEqual([{ jobId: 'job-1', creditsUsed: 0 }]);
+    expect(refunds).toEqual([{ jobId: 'job-1' }]);
     expect(broadcasts).toEqual(['job-1']);
   });
 

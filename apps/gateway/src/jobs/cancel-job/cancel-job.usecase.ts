@@ -31,7 +31,7 @@ export class CancelJob {
     }
     if (result.from === JobStatus.PENDING) {
       await this.billing
-        .settle(userId, jobId, 0)
+        .settle(userId, jobId)
         .catch((e: Error) => this.logger.warn(`refund of ${jobId} deferred: ${e.message}`));
     }
     this.queue.broadcastCancel(jobId);

@@ -70,8 +70,8 @@ class FakeLifecycle {
 
 function setup(overrides: Partial<Record<'reserve' | 'publish', () => Promise<unknown>>> = {}) {
   const lifecycle = new FakeLifecycle();
-  const settled: { jobId: string; creditsUsed: number }[] = [];
-  const reserved: { jobId: string; credits: number }[] = [];
+  const settled: { jobId: string }[] = [];
+  const reserved: { jobId: string }[] = [];
   const published: string[] = [];
   const jobs = {
     findByIdempotencyKey: async (_u: string, _p: string, key: string) =>
@@ -106,12 +106,12 @@ function setup(overrides: Partial<Record<'reserve' | 'publish', () => Promise<un
     price: (snapshot: JobSnapshot) => snapshot.combinations.length * 10,
     reserve:
       overrides.reserve ??
-      (async (_u: string, jobId: string, credits: number) => {
-        reserved.push({ jobId, credits });
+      (async (_u: string, jobId: string) => {
+        reserved.push({ jobId });
         return {};
       }),
-    settle: async (_u: string, jobId: string, creditsUsed: number) => {
-      settled.push({ jobId, creditsUsed });
+    settle: async (_u: string, jobId: string) => {
+      settled.push({ jobId });
       return {};
     },
   };
@@ -138,7 +138,7 @@ describe('creating a job', () => {
     const job = await useCase.execute({ userId: USER, projectId: PROJECT, seed: 7 });
     expect(job.status).toBe('PENDING');
     expect(job.settings).toMatchObject({ version: 1, quality: 'LOW' });
-    expect(reserved).toEqual([{ jobId: job.id, credits: 20 }]);
+    expect(reserved).toEqual([{ jobId: job.id }]);
     expect(published).toEqual([job.id]);
     expect(lifecycle.projectStatus).toBe('PROCESSING');
   });
@@ -182,7 +182,7 @@ describe('creating a job', () => {
     await expect(useCase.execute({ userId: USER, projectId: PROJECT })).rejects.toThrow('timeout');
     const [job] = [...lifecycle.jobs.values()];
     expect(job).toMatchObject({ status: 'FAILED' });
-    expect(settled).toEqual([{ jobId: job.id, creditsUsed: 0 }]);
+    expect(settled).toEqual([{ jobId: job.id }]);
   });
 
   it('when the queue is unavailable: the job is FAILED, a full refund requested, and 503 returned', async () => {
@@ -195,12 +195,12 @@ describe('creating a job', () => {
       ServiceUnavailableException,
     );
     const [job] = [...lifecycle.jobs.values()];
-    expect(reserved).toEqual([{ jobId: job.id, credits: 20 }]);
+    expect(reserved).toEqual([{ jobId: job.id }]);
     expect(job).toMatchObject({
       status: 'FAILED',
       errorMessage: 'the job could not be queued; nothing was charged',
     });
-    expect(settled).toEqual([{ jobId: job.id, creditsUsed: 0 }]);
+    expect(settled).toEqual([{ jobId: job.id }]);
     expect(lifecycle.projectStatus).toBe('COMPLETED');
   });
 });

@@ -82,12 +82,7 @@ export class CreateJob {
       requestHash,
     });
     try {
-      await this.billing.reserve(
-        userId,
-        job.id,
-        credits,
-        `Mixing job ${job.id}: ${snapshot.combinations.length} outputs`,
-      );
+      await this.billing.reserve(userId, job.id);
     } catch (e) {
       await this.undoReservation(userId, job, e);
       throw e;
@@ -118,7 +113,7 @@ export class CreateJob {
     const lost = !(cause instanceof HttpException) || cause.getStatus() >= 500;
     if (lost) {
       // The reservation may have happened: refund it (idempotent) and keep a FAILED trace.
-      await this.billing.settle(userId, job.id, 0).catch(() => undefined);
+      await this.billing.settle(userId, job.id).catch(() => undefined);
       await this.lifecycle.fail(job.id, 'billing did not answer; nothing was charged');
       return;
     }
@@ -127,7 +122,7 @@ export class CreateJob {
 
   private async failUnqueued(userId: string, job: ProcessingJob): Promise<void> {
     await this.billing
-      .settle(userId, job.id, 0)
+      .settle(userId, job.id)
       .catch((e: Error) => this.logger.error(`refund of ${job.id} failed: ${e.message}`));
     await this.lifecycle.fail(job.id, 'the job could not be queued; nothing was charged');
   }
