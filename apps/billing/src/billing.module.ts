@@ -3,9 +3,15 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AppConfigModule, billingEnvSchema } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { LoggingModule } from '@app/observability';
+import { AdjustmentsController } from './adjustments/adjustments.controller';
+import { AdjustmentsRepository } from './adjustments/adjustments.repository';
+import { AdjustmentsService } from './adjustments/adjustments.service';
 import { BillingHealthController } from './health/billing-health.controller';
 import { LedgerController } from './ledger/ledger.controller';
 import { LedgerService } from './ledger/ledger.service';
+import { LicencesController } from './licences/licences.controller';
+import { LicencesRepository } from './licences/licences.repository';
+import { LicencesService } from './licences/licences.service';
 import { RequestContextInterceptor } from './logging/request-context.interceptor';
 import { PricingController } from './pricing/pricing.controller';
 import { PricingService } from './pricing/pricing.service';
@@ -16,10 +22,20 @@ import { PricingService } from './pricing/pricing.service';
     LoggingModule.forApp('billing'),
     DatabaseModule.forService('billing'),
   ],
-  controllers: [LedgerController, PricingController, BillingHealthController],
+  controllers: [
+    LedgerController,
+    PricingController,
+    BillingHealthController,
+    AdjustmentsController,
+    LicencesController,
+  ],
   providers: [
     LedgerService,
     PricingService,
+    AdjustmentsService,
+    AdjustmentsRepository,
+    LicencesService,
+    LicencesRepository,
     { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
   ],
 })
