@@ -54,7 +54,7 @@ export class AdjustmentsService {
       const row = await this.repo.entry(tx, {
         userId: purchase.userId,
         amount: -moved.taken,
-        type: 'REFUND',
+        type: 'ADJUSTMENT',
         description:
           `Payment ${req.paymentReference} refunded: ${moved.taken} of ${wanted} credits taken back` +
           (shortfall ? ` (shortfall ${shortfall}: the balance was lower)` : ''),
