@@ -122,7 +122,7 @@ function paymentsEnvSchema() {
     Joi.string()
       .allow('')
       .default('')
-      .when('PAYMENTS_PROVIDER', { is: 'stripe', then: rule.required() });
+      .when('PAYMENTS_PROVIDER', { is: 'stripe', then: rule.required().invalid('') });
   return {
     PAYMENTS_PROVIDER: Joi.string().valid('stripe', 'dev').default('dev'),
     STRIPE_SECRET_KEY: whenStripe(Joi.string().pattern(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/)),
