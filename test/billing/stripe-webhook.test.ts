@@ -5,6 +5,9 @@ import { startBilling, type TestBilling } from '../support/billing';
 import { registerUser } from '../support/factories';
 import { FakeStripe, signedEvent } from '../support/fake-stripe';
 
+// Real servers on a busy 2-core machine: startup alone can take seconds.
+jest.setTimeout(30_000);
+
 let db: TestDatabase;
 let gw: TestGateway;
 let billing: TestBilling;

@@ -4,6 +4,9 @@ import { startGateway, type TestGateway } from '../support/gateway';
 import { startBilling, type TestBilling } from '../support/billing';
 import { registerUser, type RegisteredUser } from '../support/factories';
 
+// Real servers on a busy 2-core machine: startup alone can take seconds.
+jest.setTimeout(30_000);
+
 let db: TestDatabase;
 let gw: TestGateway;
 let billing: TestBilling;
