@@ -125,7 +125,7 @@ if (require.main === module) {
     'postgresql://postgres@127.0.0.1:5432/videomixpro';
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
   main(prisma, process.argv.slice(2))
-    .then((out) => console.log(out))
+    .then((out) => process.stdout.write(`${out}\n`))
     .catch((e) => {
       console.error(
         e instanceof UsageError ? `${e.message}\n${USAGE}` : `error: ${(e as Error).message}`,

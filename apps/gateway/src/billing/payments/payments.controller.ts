@@ -2,7 +2,6 @@ import { Body, Controller, Get, Headers, HttpCode, Post, Req } from '@nestjs/com
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
-  ApiExcludeEndpoint,
   ApiOkResponse,
   ApiOperation,
   ApiResponse,
