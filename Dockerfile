@@ -7,6 +7,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN DATABASE_URL=postgresql://build@localhost/build npm run build
+# Images run as production unless told otherwise: strong secrets required, no demo user, no
+# self-service purchases.
+ENV NODE_ENV=production
 
 FROM base AS gateway
 EXPOSE 3000

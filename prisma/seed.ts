@@ -5,7 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 
 /**
  * The seed's development data (shared/seed/database.md), made idempotent: running it twice
- * leaves one user and one sample project. The licence expiry is a year from now (the seed's
+ * leaves one user and one sample project. Run only with NODE_ENV=development (npm start). The licence expiry is a year from now (the seed's
  * fixed 2025-12-31 is in the past), so the demo account can run jobs.
  */
 export const SEED_EMAIL = 'test@videomixpro.com';
@@ -61,6 +61,11 @@ export async function seed(prisma: PrismaClient) {
 }
 
 async function main() {
+  // The demo account has a published password: it exists on development machines only.
+  if (process.env.NODE_ENV !== 'development') {
+    console.log(`not seeding the demo user (NODE_ENV=${process.env.NODE_ENV ?? 'unset'})`);
+    return;
+  }
   const url = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/videomixpro';
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
   try {

@@ -13,6 +13,24 @@ export NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
 
 log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 
+# A fresh machine has no .env: write one with freshly generated secrets (never a published one),
+# for local development (NODE_ENV=development, self-service purchases), and load it.
+ensure_env_file() {
+  [[ -f .env ]] && return 0
+  local secret
+  secret=$(node -e 'process.stdout.write(require("crypto").randomBytes(48).toString("base64url"))')
+  umask 077
+  cat > .env <<ENV
+# Written by npm start on $(date -u +%Y-%m-%dT%H:%M:%SZ) for local development; .env.example lists
+# every variable. Keep this file private: JWT_SECRET signs every login token.
+NODE_ENV=development
+JWT_SECRET=${secret}
+PAYMENTS_PROVIDER=dev
+ENV
+  log "no .env found: wrote one with a freshly generated JWT_SECRET (NODE_ENV=development)"
+  set -a; source .env; set +a
+}
+
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 ensure_node_modules() {

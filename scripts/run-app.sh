@@ -4,6 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 app="$1"
 ensure_node_modules
+ensure_env_file
 [[ "$app" == media-worker ]] && ensure_ffmpeg
 if [[ ! -f "dist/apps/$app/src/main.js" ]]; then npm run --silent build; fi
 exec node "dist/apps/$app/src/main.js"

@@ -3,6 +3,11 @@
 # runs gateway, billing and one media worker with prefixed logs. Ctrl-C stops all three.
 source "$(dirname "$0")/lib.sh"
 
+ensure_env_file
+# npm start is the development path (demo user, self-service purchases); production runs the
+# built apps with NODE_ENV=production (Dockerfile, compose).
+export NODE_ENV="${NODE_ENV:-development}"
+
 ensure_node_modules
 ensure_ffmpeg
 ensure_postgres

@@ -7,6 +7,7 @@
  * BENCH_JOBS (default 200 per phase); BENCH_FFMPEG_PROCESSES sets each worker's
  * FFMPEG_MAX_PROCESSES (default: the app's default, 2).
  */
+import { randomBytes } from 'node:crypto';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -41,6 +42,8 @@ function app(name: string, env: Record<string, string>): ChildProcess {
       DATABASE_URL: APP_URL,
       NATS_PREFIX: PREFIX,
       LOG_LEVEL: 'warn',
+      // The gateway refuses to boot without a strong secret: a fresh one per run.
+      JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('base64url'),
       WORKER_METRICS_PORT: '0',
       ...(process.env.BENCH_FFMPEG_PROCESSES
         ? { FFMPEG_MAX_PROCESSES: process.env.BENCH_FFMPEG_PROCESSES }

@@ -4,6 +4,7 @@
  * growth while it receives. Targets: RSS growth < 64 MiB, throughput >= 50% of the disk write.
  *   npx tsx bench/upload/run.ts            (needs `npm run build`, PostgreSQL and NATS)
  */
+import { randomBytes } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import {
   createReadStream,
@@ -108,6 +109,8 @@ async function main() {
     env: {
       ...process.env,
       PORT: String(PORT),
+      // The gateway refuses to boot without a strong secret: a fresh one per run.
+      JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('base64url'),
       DATABASE_URL: DB_URL,
       STORAGE_DIR: storage,
       MAX_UPLOAD_BYTES: String(2048 * MiB),

@@ -1006,7 +1006,7 @@ const cases: Case[] = [
   // ---- elsewhere
   {
     name: 'unknown route',
-    send: () => get(`${API}/admin/users`),
+    send: () => get(`${API}/no-such-route`),
     status: 404,
   },
 ];

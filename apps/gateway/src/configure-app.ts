@@ -2,6 +2,7 @@ import { INestApplication, RequestMethod } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { raw } from 'express';
 import helmet from 'helmet';
 import { httpMetricsMiddleware } from '@app/observability';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
@@ -26,6 +27,8 @@ export function configureGatewayApp(app: INestApplication): OpenAPIObject {
   if (origins.length)
     express.enableCors({ origin: origins, exposedHeaders: ['Retry-After', 'Content-Range'] });
   const limit = config.getOrThrow<number>('MAX_BODY_BYTES');
+  // Stripe signs the exact bytes it sends: its webhook gets them raw (a Buffer), unparsed.
+  express.use(`/${API_PREFIX}/billing/webhooks/stripe`, raw({ type: () => true, limit }));
   express.useBodyParser('json', { limit });
   express.useBodyParser('urlencoded', { limit, extended: false });
   app.setGlobalPrefix(API_PREFIX, {
@@ -49,7 +52,11 @@ export function buildOpenApiConfig() {
     .setDescription(
       'Upload clips into ordered groups, ask for N videos, get N distinct finished videos. ' +
         'Authenticate with `Authorization: Bearer <JWT>` (POST /api/v1/auth/login) or `X-API-Key`. ' +
-        'Errors are {statusCode, error, message, details?}.',
+        'Errors are {statusCode, error, message, details?}. ' +
+        'Payments: credits and licences are bought through Stripe Checkout (POST /api/v1/billing/checkout) ' +
+        'and credited by signed Stripe webhooks (PAYMENTS_PROVIDER=stripe). POST /api/v1/billing/purchase ' +
+        'exists only for local demos (PAYMENTS_PROVIDER=dev with NODE_ENV development or test) and answers 404 otherwise. ' +
+        'Operators (role ADMIN) manage users, credits, licences and read the audit log under /api/v1/admin.',
     )
     .setVersion('1.0')
     .addServer('/')

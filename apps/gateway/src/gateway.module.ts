@@ -4,6 +4,7 @@ import { DatabaseModule } from '@app/database';
 import { MessagingModule } from '@app/messaging';
 import { LoggingModule } from '@app/observability';
 import { StorageModule } from '@app/storage';
+import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
@@ -31,6 +32,7 @@ import { VideosModule } from './videos/videos.module';
     OutputsModule,
     HealthModule,
     MetricsModule,
+    AdminModule,
   ],
 })
 export class GatewayModule implements NestModule {

@@ -1,11 +1,15 @@
 import Joi from 'joi';
-import { gatewayEnvSchema, workerEnvSchema } from './env.schema';
+import { DEV_JWT_SECRET, gatewayEnvSchema, workerEnvSchema } from './env.schema';
+import { DEFAULT_PAYMENT_PACKS, parsePaymentPacks } from './payment-packs';
+
+const SECRET = 'q7Lx9-Vb2R_mZp4TcW8yKd3NfH6sJg1A';
 
 describe('environment schema', () => {
   it('fills every default when nothing is set', () => {
-    const { error, value } = Joi.object(gatewayEnvSchema).validate({});
+    const { error, value } = Joi.object(gatewayEnvSchema).validate({ JWT_SECRET: SECRET });
     expect(error).toBeUndefined();
     expect(value.PORT).toBe(3000);
+    expect(value.PAYMENTS_PROVIDER).toBe('dev');
     expect(value.MAX_UPLOAD_BYTES).toBe(2 * 1024 ** 3);
   });
 
@@ -19,24 +23,69 @@ describe('environment schema', () => {
     expect(error?.message).toContain('"JWT_SECRET" must be at least 32 characters');
   });
 
-  it('refuses a weak or missing JWT secret in production only', () => {
+  for (const mode of ['production', 'development', 'test']) {
+    it(`refuses a missing, published or weak JWT secret in ${mode}`, () => {
+      const schema = Joi.object(gatewayEnvSchema);
+      expect(schema.validate({ NODE_ENV: mode }).error?.message).toContain(
+        '"JWT_SECRET" must be set',
+      );
+      for (const weak of [
+        DEV_JWT_SECRET,
+        'a'.repeat(64),
+        'abababababababababababababababab12',
+        'please-change-me-please-change-me-1234',
+        'change-me-to-a-long-random-secret-of-32+chars',
+      ]) {
+        expect(schema.validate({ NODE_ENV: mode, JWT_SECRET: weak }).error?.message).toContain(
+          'published or weak secret',
+        );
+      }
+      expect(schema.validate({ NODE_ENV: mode, JWT_SECRET: SECRET }).error).toBeUndefined();
+    });
+  }
+
+  it('requires the Stripe keys when PAYMENTS_PROVIDER is stripe', () => {
     const schema = Joi.object(gatewayEnvSchema);
-    expect(schema.validate({ NODE_ENV: 'development' }).error).toBeUndefined();
-    expect(schema.validate({ NODE_ENV: 'production' }).error?.message).toContain(
-      '"JWT_SECRET" must be set in production',
-    );
-    for (const weak of [
-      'dev-only-secret-change-me-0123456789abcdef',
-      'a'.repeat(64),
-      'abababababababababababababababab12',
-      'please-change-me-please-change-me-1234',
-    ]) {
-      expect(
-        schema.validate({ NODE_ENV: 'production', JWT_SECRET: weak }).error?.message,
-      ).toContain('too weak for production');
-    }
-    const strong = 'q7Lx9-Vb2R_mZp4TcW8yKd3NfH6sJg1A';
-    expect(schema.validate({ NODE_ENV: 'production', JWT_SECRET: strong }).error).toBeUndefined();
+    const error = schema.validate(
+      { JWT_SECRET: SECRET, PAYMENTS_PROVIDER: 'stripe' },
+      { abortEarly: false },
+    ).error;
+    expect(error?.message).toContain('"STRIPE_SECRET_KEY" is required');
+    expect(error?.message).toContain('"STRIPE_WEBHOOK_SECRET" is required');
+    expect(
+      schema.validate({
+        JWT_SECRET: SECRET,
+        PAYMENTS_PROVIDER: 'stripe',
+        STRIPE_SECRET_KEY: 'sk_test_abc123',
+        STRIPE_WEBHOOK_SECRET: 'whsec_abc123',
+      }).error,
+    ).toBeUndefined();
+    expect(
+      schema.validate({ JWT_SECRET: SECRET, PAYMENTS_PROVIDER: 'paypal' }).error?.message,
+    ).toContain('"PAYMENTS_PROVIDER"');
+  });
+
+  it('reads credit packs from BILLING_PACKS, with defaults, and names a bad pack', () => {
+    expect(parsePaymentPacks('')).toBe(DEFAULT_PAYMENT_PACKS);
+    expect(
+      parsePaymentPacks(
+        '[{"id":"tiny","kind":"credits","name":"Tiny","credits":5,"priceId":"price_1"}]',
+      ),
+    ).toEqual([{ id: 'tiny', kind: 'credits', name: 'Tiny', credits: 5, priceId: 'price_1' }]);
+    expect(() => parsePaymentPacks('{')).toThrow('"BILLING_PACKS" must be a JSON array');
+    expect(() =>
+      parsePaymentPacks('[{"id":"tiny","kind":"credits","name":"Tiny","credits":5}]'),
+    ).toThrow('needs either a priceId or an amount with a currency');
+    expect(() =>
+      parsePaymentPacks(
+        '[{"id":"x","kind":"licence","name":"X","licenseType":"FREE","amount":100,"currency":"usd"}]',
+      ),
+    ).toThrow('licenseType');
+    const { error } = Joi.object(gatewayEnvSchema).validate({
+      JWT_SECRET: SECRET,
+      BILLING_PACKS: '[1]',
+    });
+    expect(error?.message).toContain('BILLING_PACKS');
   });
 
   it('refuses a worker concurrency of zero', () => {

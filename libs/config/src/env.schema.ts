@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { billingPacksEnv } from './payment-packs';
 
 /**
  * Environment variables, validated at boot by every app (a missing or malformed variable stops
@@ -60,9 +61,14 @@ export const commonEnvSchema = {
   FFPROBE_PATH: Joi.string().default('ffprobe'),
 };
 
+/** The secret the repository once shipped as a default: published, so refused in every mode. */
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 
-/** A production secret must be long and varied: not the development default, not a word repeated. */
+/**
+ * A secret must be long and varied in every mode (a development machine's tokens work wherever
+ * the same secret does): not the published default, no "change-me" placeholder, not a word
+ * repeated. `npm start` writes a random one into .env.
+ */
 function strongSecret(value: string, helpers: Joi.CustomHelpers): string | Joi.ErrorReport {
   const distinct = new Set(value).size;
   if (value === DEV_JWT_SECRET || /change-?me/i.test(value) || distinct < 12) {
@@ -76,19 +82,13 @@ export const gatewayEnvSchema = {
   PORT: Joi.number().port().default(3000),
   HOST: Joi.string().default('0.0.0.0'),
   PUBLIC_URL: Joi.string().uri().optional(),
-  JWT_SECRET: Joi.string()
-    .min(32)
-    .default(DEV_JWT_SECRET)
-    .when('NODE_ENV', {
-      is: 'production',
-      then: Joi.string().required().custom(strongSecret),
-    })
-    .messages({
-      'string.min': '"JWT_SECRET" must be at least 32 characters',
-      'any.required': '"JWT_SECRET" must be set in production',
-      'any.invalid':
-        '"JWT_SECRET" is too weak for production: use 32+ random characters (openssl rand -base64 48)',
-    }),
+  JWT_SECRET: Joi.string().required().min(32).custom(strongSecret).messages({
+    'string.min': '"JWT_SECRET" must be at least 32 characters',
+    'any.required':
+      '"JWT_SECRET" must be set (npm start writes a random one into .env; or openssl rand -base64 48)',
+    'any.invalid':
+      '"JWT_SECRET" is a published or weak secret: use 32+ random characters (openssl rand -base64 48)',
+  }),
   JWT_EXPIRES_IN_SECONDS: Joi.number().integer().min(60).max(2592000).default(3600),
   BCRYPT_COST: Joi.number().integer().min(4).max(15).default(12),
   MAX_UPLOAD_BYTES: Joi.number()
@@ -109,7 +109,40 @@ export const gatewayEnvSchema = {
   CORS_ORIGINS: Joi.string().allow('').default(''),
   /** Uploads are spooled here while ffprobe checks them, then streamed into storage. */
   UPLOAD_TMP_DIR: Joi.string().default('./data/tmp/uploads'),
+  ...paymentsEnvSchema(),
 };
+
+/**
+ * How credits and licences are paid for. `stripe`: Checkout Sessions and signed webhooks (the
+ * keys are then required). `dev`: the self-service POST /billing/purchase, and only while
+ * NODE_ENV is development or test (404 otherwise).
+ */
+function paymentsEnvSchema() {
+  const whenStripe = (rule: Joi.StringSchema) =>
+    Joi.string()
+      .allow('')
+      .default('')
+      .when('PAYMENTS_PROVIDER', { is: 'stripe', then: rule.required().invalid('') });
+  return {
+    PAYMENTS_PROVIDER: Joi.string().valid('stripe', 'dev').default('dev'),
+    STRIPE_SECRET_KEY: whenStripe(Joi.string().pattern(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/)),
+    STRIPE_WEBHOOK_SECRET: whenStripe(Joi.string().pattern(/^whsec_[A-Za-z0-9+/=]+$/)),
+    /** The Stripe API's address: left at Stripe's own except to point tests at a local fake. */
+    STRIPE_API_HOST: Joi.string().hostname().allow('').default(''),
+    STRIPE_API_PORT: Joi.number().port().optional(),
+    STRIPE_API_PROTOCOL: Joi.string().valid('http', 'https').default('https'),
+    STRIPE_TIMEOUT_MS: Joi.number().integer().min(500).max(60000).default(10000),
+    /** Where Stripe Checkout sends the buyer back; defaults to PUBLIC_URL (or localhost). */
+    CHECKOUT_SUCCESS_URL: Joi.string()
+      .uri({ scheme: ['http', 'https'] })
+      .optional(),
+    CHECKOUT_CANCEL_URL: Joi.string()
+      .uri({ scheme: ['http', 'https'] })
+      .optional(),
+    /** JSON array of credit packs and licence plans; empty: small/medium/large, premium/enterprise. */
+    BILLING_PACKS: billingPacksEnv,
+  };
+}
 
 export const billingEnvSchema = {
   ...commonEnvSchema,

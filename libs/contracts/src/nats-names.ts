@@ -21,6 +21,9 @@ export function natsNames(prefix: string = process.env.NATS_PREFIX || 'vmp') {
       transactions: `${prefix}.billing.transactions`,
       licenceCheck: `${prefix}.billing.licence.check`,
       estimate: `${prefix}.billing.estimate`,
+      paymentRefund: `${prefix}.billing.payment.refund`,
+      adjustCredits: `${prefix}.billing.credits.adjust`,
+      setLicence: `${prefix}.billing.licence.set`,
     },
     media: {
       /** JetStream work-queue stream of media jobs (one delivery per job to one worker). */

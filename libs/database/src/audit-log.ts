@@ -9,7 +9,15 @@ export type AuditAction =
   | 'billing.purchase'
   | 'billing.refund'
   | 'project.deleted'
-  | 'licence.changed';
+  | 'licence.changed'
+  | 'billing.payment_refunded'
+  | 'billing.credits_adjusted'
+  | 'admin.users.listed'
+  | 'admin.user.viewed'
+  | 'admin.user.deactivated'
+  | 'admin.user.reactivated'
+  | 'admin.audit_logs.read'
+  | 'admin.role.granted';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, UseGuards } from '@nestjs/common';
 import { requestContext } from '@app/observability';
 import {
   ApiBearerAuth,
@@ -13,6 +13,7 @@ import type { BalanceReply, TransactionReply, TransactionsPageReply } from '@app
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
 import { BillingClient } from './billing.client';
+import { SelfPurchaseGuard } from './self-purchase.guard';
 import {
   BalanceDto,
   PurchaseDto,
@@ -42,10 +43,14 @@ export class BillingController {
   }
 
   @Post('purchase')
+  @UseGuards(SelfPurchaseGuard)
   @ApiOperation({
-    summary:
-      "Add credits (stands in for a payment provider's webhook); idempotent by paymentReference",
+    summary: 'Development only: add credits without paying; idempotent by paymentReference',
+    description:
+      'Exists only with PAYMENTS_PROVIDER=dev and NODE_ENV development or test, for local demos; ' +
+      'in production it answers 404 and credits are bought through POST /billing/checkout.',
   })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'not a development deployment' })
   @ApiCreatedResponse({ type: TransactionDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto })
   @ApiResponse({

@@ -152,6 +152,7 @@ export class FakeLedgerRepository implements Pick<LedgerRepository, keyof Ledger
           id: `t${++this.ids}`,
           createdAt: new Date(),
           jobId: null,
+          actorUserId: null,
           ...entry,
         };
         state().entries.push(row);

@@ -1,0 +1,115 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
+import { ErrorResponseDto } from '../common/dto/error-response.dto';
+import { AdminGuard } from './admin.guard';
+import { AdminService } from './admin.service';
+import {
+  AdjustCreditsDto,
+  AdjustCreditsResultDto,
+  AdminUserDetailDto,
+  AdminUserPageDto,
+  AdminUsersQueryDto,
+  AuditLogPageDto,
+  AuditLogsQueryDto,
+  LicenceResultDto,
+  SetLicenceDto,
+} from './dto/admin.dto';
+
+@ApiTags('admin')
+@ApiBearerAuth('bearer')
+@ApiResponse({ status: 401, type: ErrorResponseDto })
+@ApiResponse({
+  status: 403,
+  type: ErrorResponseDto,
+  description: 'not an operator (role ADMIN, signed in with a JWT)',
+})
+@UseGuards(AdminGuard)
+@Controller('admin')
+export class AdminController {
+  constructor(private readonly admin: AdminService) {}
+
+  @Get('users')
+  @ApiOperation({ summary: 'Users, newest first; filter by part of the email or licence' })
+  @ApiOkResponse({ type: AdminUserPageDto })
+  listUsers(@CurrentUser() op: AuthUser, @Query() q: AdminUsersQueryDto) {
+    return this.admin.listUsers(op, q);
+  }
+
+  @Get('users/:id')
+  @ApiOperation({ summary: 'A user with balance, licence, role, active flag and counts' })
+  @ApiOkResponse({ type: AdminUserDetailDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  findUser(@CurrentUser() op: AuthUser, @Param('id') id: string) {
+    return this.admin.findUser(op, id);
+  }
+
+  @Post('users/:id/credits')
+  @ApiOperation({
+    summary: 'Grant (positive) or take back (negative, never below 0) credits, with a reason',
+    description: 'A ledger entry of type ADJUSTMENT with the operator as actor; audited.',
+  })
+  @ApiCreatedResponse({ type: AdjustCreditsResultDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({ status: 503, type: ErrorResponseDto, description: 'billing is unavailable' })
+  adjustCredits(
+    @CurrentUser() op: AuthUser,
+    @Param('id') id: string,
+    @Body() dto: AdjustCreditsDto,
+  ) {
+    return this.admin.adjustCredits(op, id, dto);
+  }
+
+  @Put('users/:id/licence')
+  @ApiOperation({ summary: "Set the user's licence and expiry; audited as licence.changed" })
+  @ApiOkResponse({ type: LicenceResultDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  setLicence(@CurrentUser() op: AuthUser, @Param('id') id: string, @Body() dto: SetLicenceDto) {
+    return this.admin.setLicence(op, id, dto);
+  }
+
+  @Post('users/:id/deactivate')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Deactivate: the user's tokens and API keys stop working at once" })
+  @ApiOkResponse({ type: AdminUserDetailDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  deactivate(@CurrentUser() op: AuthUser, @Param('id') id: string) {
+    return this.admin.setActive(op, id, false);
+  }
+
+  @Post('users/:id/reactivate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reactivate a deactivated user' })
+  @ApiOkResponse({ type: AdminUserDetailDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  reactivate(@CurrentUser() op: AuthUser, @Param('id') id: string) {
+    return this.admin.setActive(op, id, true);
+  }
+
+  @Get('audit-logs')
+  @ApiOperation({ summary: 'The audit log, newest first, filtered by actor, action and time' })
+  @ApiOkResponse({ type: AuditLogPageDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  auditLogs(@CurrentUser() op: AuthUser, @Query() q: AuditLogsQueryDto) {
+    return this.admin.listAuditLogs(op, q);
+  }
+}
