@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import type { ApiKey } from '@app/database';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/current-user.decorator';
+import { API_KEY_SCOPES } from '../auth/scopes';
 import { newApiKey } from './api-key-format';
 import { ApiKeysRepository } from './api-keys.repository';
 import type { CreateApiKeyDto } from './dto/api-key.dto';
@@ -27,7 +28,8 @@ export class ApiKeysService {
       prefix,
       keyHash: hash,
       expiresAt: dto.expiresAt ?? null,
-      scopes: [...new Set(dto.scopes)],
+      // Each once, in the canonical order.
+      scopes: API_KEY_SCOPES.filter((s) => dto.scopes.includes(s)),
     });
     await this.audit.record(user, {
       action: 'api_key.created',
