@@ -295,7 +295,6 @@ describe('DELETE /api-keys/:id (revoke)', () => {
       404,
     );
   });
-
 });
 
 describe('key management takes a JWT', () => {
@@ -309,10 +308,7 @@ describe('key management takes a JWT', () => {
       .send({ name: 'by key', scopes: ['read'] });
     expectErrorShape(created, 403);
     expectErrorShape(await request(gw.server).get('/api/v1/api-keys').set(asKey), 403);
-    expectErrorShape(
-      await request(gw.server).delete(`/api/v1/api-keys/${k.id}`).set(asKey),
-      403,
-    );
+    expectErrorShape(await request(gw.server).delete(`/api/v1/api-keys/${k.id}`).set(asKey), 403);
     // Nothing changed: one key, still live and working.
     const rows = await db.prisma.apiKey.findMany({ where: { userId: u.user.id } });
     expect(rows.map((r) => [r.id, r.revokedAt])).toEqual([[k.id, null]]);
@@ -431,7 +427,9 @@ describe('scopes', () => {
   ];
 
   const call = (r: ScopedRoute, projectId: string, headers: Record<string, string>) => {
-    const req = request(gw.server)[r.method](`/api/v1${r.path({ projectId })}`).set(headers);
+    const req = request(gw.server)
+      [r.method](`/api/v1${r.path({ projectId })}`)
+      .set(headers);
     return r.body ? req.send(r.body) : req;
   };
 

@@ -976,7 +976,8 @@ const cases: Case[] = [
   },
   {
     name: 'api key: expiresAt in the past',
-    send: () => post(`${API}/api-keys`, { name: 'k', expiresAt: '2000-01-01T00:00:00Z', scopes: ['read'] }),
+    send: () =>
+      post(`${API}/api-keys`, { name: 'k', expiresAt: '2000-01-01T00:00:00Z', scopes: ['read'] }),
     status: 400,
     check: (r) => expect(fieldsIn(r)).toEqual(['expiresAt']),
   },

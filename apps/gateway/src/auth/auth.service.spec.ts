@@ -23,7 +23,12 @@ function setup() {
   return { service, users, audit, jwt };
 }
 
-const register = { email: 'ana@example.com', password: 'correct horse', firstName: 'Ana', lastName: 'S' };
+const register = {
+  email: 'ana@example.com',
+  password: 'correct horse',
+  firstName: 'Ana',
+  lastName: 'S',
+};
 
 describe('AuthService', () => {
   it('registers with a bcrypt hash and signs a token for the new user', async () => {

@@ -15,7 +15,11 @@ export function Authenticated(...scopes: ApiKeyScope[]) {
   return applyDecorators(
     ApiBearerAuth('bearer'),
     ApiSecurity('apiKey'),
-    ApiResponse({ status: 401, type: ErrorResponseDto, description: 'missing or invalid credentials' }),
+    ApiResponse({
+      status: 401,
+      type: ErrorResponseDto,
+      description: 'missing or invalid credentials',
+    }),
     ...(scopes.length
       ? [
           SetMetadata(REQUIRED_SCOPES, scopes),
@@ -37,7 +41,15 @@ export function AuthenticatedByJwt() {
     ApiBearerAuth('bearer'),
     ApiSecurity('apiKey'),
     ApiExtension('x-requires-jwt', true),
-    ApiResponse({ status: 401, type: ErrorResponseDto, description: 'missing or invalid credentials' }),
-    ApiResponse({ status: 403, type: ErrorResponseDto, description: 'an API key (a JWT is needed)' }),
+    ApiResponse({
+      status: 401,
+      type: ErrorResponseDto,
+      description: 'missing or invalid credentials',
+    }),
+    ApiResponse({
+      status: 403,
+      type: ErrorResponseDto,
+      description: 'an API key (a JWT is needed)',
+    }),
   );
 }

@@ -34,22 +34,24 @@ export class GroupsRepository {
    */
   async reorder(projectId: string, orders: { id: string; order: number }[]): Promise<string[]> {
     const missing: string[] = [];
-    await this.prisma.$transaction(async (tx) => {
-      await tx.$executeRawUnsafe(`SET CONSTRAINTS ${GROUP_ORDER_CONSTRAINT} DEFERRED`);
-      for (const o of orders) {
-        const { count } = await tx.videoGroup.updateMany({
-          where: { id: o.id, projectId },
-          data: { order: o.order },
-        });
-        if (!count) missing.push(o.id);
-      }
-      if (missing.length) throw new MissingGroups();
-      // Check the deferred constraint here rather than at COMMIT: a violation raised by COMMIT
-      // escapes Prisma's transaction manager without releasing the pooled connection.
-      await tx.$executeRawUnsafe(`SET CONSTRAINTS ${GROUP_ORDER_CONSTRAINT} IMMEDIATE`);
-    }).catch((e: unknown) => {
-      if (!(e instanceof MissingGroups)) throw e;
-    });
+    await this.prisma
+      .$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(`SET CONSTRAINTS ${GROUP_ORDER_CONSTRAINT} DEFERRED`);
+        for (const o of orders) {
+          const { count } = await tx.videoGroup.updateMany({
+            where: { id: o.id, projectId },
+            data: { order: o.order },
+          });
+          if (!count) missing.push(o.id);
+        }
+        if (missing.length) throw new MissingGroups();
+        // Check the deferred constraint here rather than at COMMIT: a violation raised by COMMIT
+        // escapes Prisma's transaction manager without releasing the pooled connection.
+        await tx.$executeRawUnsafe(`SET CONSTRAINTS ${GROUP_ORDER_CONSTRAINT} IMMEDIATE`);
+      })
+      .catch((e: unknown) => {
+        if (!(e instanceof MissingGroups)) throw e;
+      });
     return missing;
   }
 

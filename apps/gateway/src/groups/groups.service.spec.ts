@@ -1,5 +1,8 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
-import { FakeGroupsRepository, FakeProjectsRepository } from '../../../../test/support/gateway-fakes';
+import {
+  FakeGroupsRepository,
+  FakeProjectsRepository,
+} from '../../../../test/support/gateway-fakes';
 import type { ProjectsRepository } from '../projects/projects.repository';
 import type { GroupsRepository } from './groups.repository';
 import { GroupsService } from './groups.service';

@@ -15,7 +15,9 @@ export class GroupsService {
 
   async create(userId: string, projectId: string, dto: CreateGroupDto): Promise<VideoGroup> {
     await this.projects.assertOwned(userId, projectId);
-    return orderClashAs409(() => this.groups.create(projectId, { name: dto.name, order: dto.order }));
+    return orderClashAs409(() =>
+      this.groups.create(projectId, { name: dto.name, order: dto.order }),
+    );
   }
 
   async list(userId: string, projectId: string): Promise<VideoGroup[]> {
@@ -45,7 +47,8 @@ export class GroupsService {
       throw new ConflictException('a group is listed twice');
     }
     const missing = await orderClashAs409(() => this.groups.reorder(projectId, orders));
-    if (missing.length) throw new NotFoundException(`group ${missing[0]} not found in this project`);
+    if (missing.length)
+      throw new NotFoundException(`group ${missing[0]} not found in this project`);
     return this.groups.listOf(projectId);
   }
 

@@ -1,10 +1,5 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
-import {
-  ApiOperation,
-  ApiProduces,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { Authenticated } from '../auth/authenticated.decorator';

@@ -1,10 +1,7 @@
 import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
 import type { Storage } from '@app/storage';
-import {
-  FakeAuditService,
-  FakeProjectsRepository,
-} from '../../../../test/support/gateway-fakes';
+import { FakeAuditService, FakeProjectsRepository } from '../../../../test/support/gateway-fakes';
 import type { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/current-user.decorator';
 import type { CreateProjectDto } from './dto/project.dto';
@@ -81,9 +78,7 @@ describe('ProjectsService', () => {
     const theirs = projects.add({ userId: 'u2' });
     await expect(service.get('u1', theirs.id)).rejects.toThrow(NotFoundException);
     await expect(service.get('u1', 'nope')).rejects.toThrow(NotFoundException);
-    await expect(service.update('u1', theirs.id, { name: 'x' })).rejects.toThrow(
-      NotFoundException,
-    );
+    await expect(service.update('u1', theirs.id, { name: 'x' })).rejects.toThrow(NotFoundException);
     await expect(service.remove(caller('u1'), theirs.id)).rejects.toThrow(NotFoundException);
     expect(projects.rows.get(theirs.id)?.name).toBe('p');
   });
@@ -120,7 +115,12 @@ describe('ProjectsService', () => {
     await service.remove(caller('u1'), p.id);
     expect(projects.rows.has(p.id)).toBe(false);
     expect(audit.entries.map((e) => e.entry)).toEqual([
-      { action: 'project.deleted', targetType: 'project', targetId: p.id, details: { name: 'gone' } },
+      {
+        action: 'project.deleted',
+        targetType: 'project',
+        targetId: p.id,
+        details: { name: 'gone' },
+      },
     ]);
     expect(deletedPrefixes).toHaveLength(1);
     expect(deletedPrefixes[0]).toContain(p.id);

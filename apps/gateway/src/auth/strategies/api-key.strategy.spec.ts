@@ -40,7 +40,12 @@ describe('ApiKeyStrategy', () => {
     const { strategy, user, make, withHeader } = setup();
     const { key, row } = await make({ scopes: ['jobs', 'read'] });
     expect(await strategy.validate(withHeader(key))).toEqual(
-      expect.objectContaining({ id: user.id, via: 'apiKey', apiKeyId: row.id, scopes: ['read', 'jobs'] }),
+      expect.objectContaining({
+        id: user.id,
+        via: 'apiKey',
+        apiKeyId: row.id,
+        scopes: ['read', 'jobs'],
+      }),
     );
   });
 
