@@ -49,6 +49,8 @@ export function buildOpenApiConfig() {
     .setDescription(
       'Upload clips into ordered groups, ask for N videos, get N distinct finished videos. ' +
         'Authenticate with `Authorization: Bearer <JWT>` (POST /api/v1/auth/login) or `X-API-Key`. ' +
+        'An API key holds scopes (read, write, jobs, billing); each operation names the one it ' +
+        'needs in `x-required-scopes` (a JWT holds all), and key management takes a JWT only. ' +
         'Errors are {statusCode, error, message, details?}.',
     )
     .setVersion('1.0')

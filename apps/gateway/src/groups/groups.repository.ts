@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService, type VideoGroup } from '@app/database';
 
 /** The deferrable unique constraint on (project_id, "order"). */
-export const GROUP_ORDER_CONSTRAINT = 'video_groups_project_order_unique';
+const GROUP_ORDER_CONSTRAINT = 'video_groups_project_order_unique';
 
 @Injectable()
 export class GroupsRepository {
