@@ -1,27 +1,33 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startBilling, type TestBilling } from '../support/billing';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { expectErrorShape, fieldsOf } from '../support/http';
 import { createProject, registerUser, type RegisteredUser } from '../support/factories';
 
 let db: TestDatabase;
 let gw: TestGateway;
+let billing: TestBilling;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   gw = await startGateway();
+  billing = await startBilling();
 }, 30_000);
 afterAll(async () => {
+  await billing?.close();
   await gw?.close();
   await db?.drop();
 }, 30_000);
+
+const ALL_SCOPES = ['read', 'write', 'jobs', 'billing'];
 
 const bearer = (u: RegisteredUser) => ({ Authorization: `Bearer ${u.token}` });
 
 async function createKey(
   u: RegisteredUser,
-  body: Record<string, unknown> = { name: 'integration' },
+  body: Record<string, unknown> = { name: 'integration', scopes: ALL_SCOPES },
 ): Promise<{ id: string; name: string; prefix: string; key: string; [k: string]: unknown }> {
   const res = await request(gw.server).post('/api/v1/api-keys').set(bearer(u)).send(body);
   if (res.status !== 201) throw new Error(`create key: ${res.status} ${JSON.stringify(res.body)}`);
@@ -38,13 +44,14 @@ describe('POST /api-keys', () => {
     const res = await request(gw.server)
       .post('/api/v1/api-keys')
       .set(bearer(u))
-      .send({ name: '  zapier  ' })
+      .send({ name: '  zapier  ', scopes: ['jobs', 'read', 'jobs'] })
       .expect(201);
     expect(res.body).toEqual({
       id: expect.any(String),
       name: 'zapier',
       prefix: expect.stringMatching(/^[a-z0-9]{12}$/),
       key: expect.any(String),
+      scopes: ['read', 'jobs'],
       createdAt: expect.any(String),
       expiresAt: null,
     });
@@ -60,6 +67,7 @@ describe('POST /api-keys', () => {
     // Nothing in the row holds the secret itself.
     const secret = key.slice(`vmp_${prefix}_`.length);
     expect(JSON.stringify(row)).not.toContain(secret);
+    expect(row.scopes).toEqual(['read', 'jobs']);
     expect(row.lastUsedAt).toBeNull();
     expect(row.revokedAt).toBeNull();
   });
@@ -67,7 +75,7 @@ describe('POST /api-keys', () => {
   it('keeps a future expiry', async () => {
     const u = await registerUser(gw.server);
     const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
-    const created = await createKey(u, { name: 'temp', expiresAt });
+    const created = await createKey(u, { name: 'temp', expiresAt, scopes: ['read'] });
     expect(created.expiresAt).toBe(expiresAt);
     const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: created.id } });
     expect(row.expiresAt?.toISOString()).toBe(expiresAt);
@@ -76,18 +84,29 @@ describe('POST /api-keys', () => {
 
   it('refuses bad bodies with 400 naming the field', async () => {
     const u = await registerUser(gw.server);
+    const read = ['read'];
     const cases: [Record<string, unknown>, string[]][] = [
-      [{}, ['name']],
-      [{ name: '   ' }, ['name']],
-      [{ name: 'x'.repeat(101) }, ['name']],
-      [{ name: 'ok', expiresAt: 'not a date' }, ['expiresAt']],
-      [{ name: 'ok', expiresAt: new Date(Date.now() - 60_000).toISOString() }, ['expiresAt']],
+      [{}, ['name', 'scopes']],
+      [{ name: '   ', scopes: read }, ['name']],
+      [{ name: 'x'.repeat(101), scopes: read }, ['name']],
+      [{ name: 'ok', expiresAt: 'not a date', scopes: read }, ['expiresAt']],
+      [
+        { name: 'ok', expiresAt: new Date(Date.now() - 60_000).toISOString(), scopes: read },
+        ['expiresAt'],
+      ],
+      [{ name: 'ok' }, ['scopes']],
+      [{ name: 'ok', scopes: [] }, ['scopes']],
       [{ name: 'ok', scopes: ['all'] }, ['scopes']],
+      [{ name: 'ok', scopes: 'read' }, ['scopes']],
     ];
     for (const [body, fields] of cases) {
       const res = await request(gw.server).post('/api/v1/api-keys').set(bearer(u)).send(body);
       expectErrorShape(res, 400);
       expect(fieldsOf(res)).toEqual(fields);
+      if (fields.includes('scopes'))
+        expect(JSON.stringify(res.body)).toContain(
+          'scopes must contain at least one of read, write, jobs, billing',
+        );
     }
     expect(await db.prisma.apiKey.count({ where: { userId: u.user.id } })).toBe(0);
   });
@@ -105,13 +124,13 @@ describe('POST /api-keys', () => {
     const res = await request(gw.server)
       .post('/api/v1/api-keys')
       .set(bearer(u))
-      .send({ name: 'one too many' });
+      .send({ name: 'one too many', scopes: ['read'] });
     expectErrorShape(res, 409);
     expect(res.body).not.toHaveProperty('key');
     expect(await db.prisma.apiKey.count({ where: { userId: u.user.id } })).toBe(50);
     const victim = await db.prisma.apiKey.findFirstOrThrow({ where: { userId: u.user.id } });
     await request(gw.server).delete(`/api/v1/api-keys/${victim.id}`).set(bearer(u)).expect(204);
-    await createKey(u, { name: 'fits now' });
+    await createKey(u, { name: 'fits now', scopes: ['read'] });
   });
 
   it('answers 401 without credentials', async () => {
@@ -124,10 +143,10 @@ describe('GET /api-keys', () => {
   it("lists the caller's keys, newest first, without secrets", async () => {
     const u = await registerUser(gw.server);
     const other = await registerUser(gw.server);
-    const first = await createKey(u, { name: 'first' });
+    const first = await createKey(u, { name: 'first', scopes: ['billing', 'read'] });
     await new Promise((r) => setTimeout(r, 5));
-    const second = await createKey(u, { name: 'second' });
-    await createKey(other, { name: 'not mine' });
+    const second = await createKey(u, { name: 'second', scopes: ['read'] });
+    await createKey(other, { name: 'not mine', scopes: ['read'] });
 
     const res = await request(gw.server).get('/api/v1/api-keys').set(bearer(u)).expect(200);
     expect(res.body.map((k: { id: string }) => k.id)).toEqual([second.id, first.id]);
@@ -135,6 +154,7 @@ describe('GET /api-keys', () => {
       id: first.id,
       name: 'first',
       prefix: first.prefix,
+      scopes: ['read', 'billing'],
       createdAt: expect.any(String),
       expiresAt: null,
       lastUsedAt: null,
@@ -226,8 +246,8 @@ describe('using an API key', () => {
 describe('DELETE /api-keys/:id (revoke)', () => {
   it('stops the key at once; the list shows it revoked', async () => {
     const u = await registerUser(gw.server);
-    const keep = await createKey(u, { name: 'keep' });
-    const gone = await createKey(u, { name: 'gone' });
+    const keep = await createKey(u, { name: 'keep', scopes: ALL_SCOPES });
+    const gone = await createKey(u, { name: 'gone', scopes: ALL_SCOPES });
     await withKey(gone.key).expect(200);
 
     const res = await request(gw.server)
@@ -275,12 +295,24 @@ describe('DELETE /api-keys/:id (revoke)', () => {
       404,
     );
   });
+});
 
-  it('lets a key revoke itself, after which it answers 401', async () => {
+describe('key management takes a JWT', () => {
+  it('answers 403 to an API key, even one with every scope, on create, list and revoke', async () => {
     const u = await registerUser(gw.server);
     const k = await createKey(u);
-    await request(gw.server).delete(`/api/v1/api-keys/${k.id}`).set('X-API-Key', k.key).expect(204);
-    expectErrorShape(await withKey(k.key), 401);
+    const asKey = { 'X-API-Key': k.key };
+    const created = await request(gw.server)
+      .post('/api/v1/api-keys')
+      .set(asKey)
+      .send({ name: 'by key', scopes: ['read'] });
+    expectErrorShape(created, 403);
+    expectErrorShape(await request(gw.server).get('/api/v1/api-keys').set(asKey), 403);
+    expectErrorShape(await request(gw.server).delete(`/api/v1/api-keys/${k.id}`).set(asKey), 403);
+    // Nothing changed: one key, still live and working.
+    const rows = await db.prisma.apiKey.findMany({ where: { userId: u.user.id } });
+    expect(rows.map((r) => [r.id, r.revokedAt])).toEqual([[k.id, null]]);
+    await withKey(k.key).expect(200);
   });
 });
 
@@ -289,6 +321,7 @@ describe('expired keys', () => {
     const u = await registerUser(gw.server);
     const k = await createKey(u, {
       name: 'short-lived',
+      scopes: ['read'],
       expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
     });
     await withKey(k.key).expect(200);
@@ -300,5 +333,149 @@ describe('expired keys', () => {
     expectErrorShape(await withKey(k.key, '/api/v1/projects'), 401);
     // The user's JWT is unaffected.
     await request(gw.server).get('/api/v1/users/me').set(bearer(u)).expect(200);
+  });
+});
+
+describe('scopes', () => {
+  type Method = 'get' | 'post' | 'patch' | 'delete';
+  interface ScopedRoute {
+    name: string;
+    scope: 'read' | 'write' | 'jobs' | 'billing';
+    method: Method;
+    path: (p: { projectId: string }) => string;
+    body?: object;
+    /** What the route answers once the scope is held (not 403). */
+    allowed: number;
+  }
+  const settings = { mixingMode: 'AUTO', outputFormat: 'MP4', quality: 'LOW', outputCount: 2 };
+  const routes: ScopedRoute[] = [
+    { name: 'GET /users/me', scope: 'read', method: 'get', path: () => '/users/me', allowed: 200 },
+    { name: 'GET /projects', scope: 'read', method: 'get', path: () => '/projects', allowed: 200 },
+    {
+      name: 'GET /projects/:id/groups',
+      scope: 'read',
+      method: 'get',
+      path: ({ projectId }) => `/projects/${projectId}/groups`,
+      allowed: 200,
+    },
+    {
+      name: 'GET /projects/:id/videos',
+      scope: 'read',
+      method: 'get',
+      path: ({ projectId }) => `/projects/${projectId}/videos`,
+      allowed: 200,
+    },
+    {
+      name: 'GET /projects/:id/jobs',
+      scope: 'read',
+      method: 'get',
+      path: ({ projectId }) => `/projects/${projectId}/jobs`,
+      allowed: 200,
+    },
+    {
+      name: 'POST /projects',
+      scope: 'write',
+      method: 'post',
+      path: () => '/projects',
+      body: { name: 'by key', settings },
+      allowed: 201,
+    },
+    {
+      name: 'PATCH /projects/:id',
+      scope: 'write',
+      method: 'patch',
+      path: ({ projectId }) => `/projects/${projectId}`,
+      body: { name: 'renamed by key' },
+      allowed: 200,
+    },
+    {
+      name: 'POST /projects/:id/groups',
+      scope: 'write',
+      method: 'post',
+      path: ({ projectId }) => `/projects/${projectId}/groups`,
+      body: { name: 'by key', order: 7 },
+      allowed: 201,
+    },
+    {
+      name: 'POST /projects/:id/jobs/estimate',
+      scope: 'jobs',
+      method: 'post',
+      path: ({ projectId }) => `/projects/${projectId}/jobs/estimate`,
+      allowed: 422, // no videos yet: not mixable, but past the guard
+    },
+    {
+      name: 'POST /jobs/:id/cancel',
+      scope: 'jobs',
+      method: 'post',
+      path: () => '/jobs/no-such-job/cancel',
+      allowed: 404,
+    },
+    {
+      name: 'GET /billing/balance',
+      scope: 'billing',
+      method: 'get',
+      path: () => '/billing/balance',
+      allowed: 200,
+    },
+    {
+      name: 'GET /billing/transactions',
+      scope: 'billing',
+      method: 'get',
+      path: () => '/billing/transactions',
+      allowed: 200,
+    },
+  ];
+
+  const call = (r: ScopedRoute, projectId: string, headers: Record<string, string>) => {
+    const req = request(gw.server)
+      [r.method](`/api/v1${r.path({ projectId })}`)
+      .set(headers);
+    return r.body ? req.send(r.body) : req;
+  };
+
+  for (const route of routes) {
+    it(`${route.name} needs the '${route.scope}' scope`, async () => {
+      const u = await registerUser(gw.server);
+      const { id: projectId } = await createProject(gw.server, u.token, { name: 'scoped' });
+      const others = ALL_SCOPES.filter((s) => s !== route.scope);
+      const without = await createKey(u, { name: 'without', scopes: others });
+      const withIt = await createKey(u, { name: 'with', scopes: [route.scope] });
+
+      const refused = await call(route, projectId, { 'X-API-Key': without.key });
+      expectErrorShape(refused, 403);
+      expect(refused.body.message).toBe(`this API key lacks the '${route.scope}' scope`);
+      // Refused before the handler ran: the user's projects are as they were.
+      const projects = await db.prisma.project.findMany({ where: { userId: u.user.id } });
+      expect(projects.map((p) => [p.id, p.name])).toEqual([[projectId, 'scoped']]);
+
+      expect((await call(route, projectId, { 'X-API-Key': withIt.key })).status).toBe(
+        route.allowed,
+      );
+    });
+  }
+
+  it('a JWT holds every scope', async () => {
+    const u = await registerUser(gw.server);
+    const { id: projectId } = await createProject(gw.server, u.token, { name: 'by jwt' });
+    for (const route of routes) {
+      const res = await call(route, projectId, bearer(u));
+      expect([route.name, res.status]).toEqual([route.name, route.allowed]);
+    }
+  });
+
+  it('the column: never null, empty by default, only known scopes', async () => {
+    const column = await db.prisma.$queryRaw<{ column_default: string; is_nullable: string }[]>`
+      SELECT column_default, is_nullable FROM information_schema.columns
+      WHERE table_name = 'api_keys' AND column_name = 'scopes'`;
+    expect(column).toEqual([{ column_default: "'{}'::text[]", is_nullable: 'NO' }]);
+    const migration = await db.prisma.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM _prisma_migrations
+      WHERE migration_name LIKE '%_api_key_scopes' AND finished_at IS NOT NULL`;
+    expect(migration).toEqual([{ n: 1 }]);
+    const u = await registerUser(gw.server);
+    const { id } = await createKey(u, { name: 'checked', scopes: ['read'] });
+    await expect(
+      db.prisma.apiKey.update({ where: { id }, data: { scopes: ['read', 'admin'] } }),
+    ).rejects.toThrow(/api_keys_scopes_known|check constraint/i);
   });
 });

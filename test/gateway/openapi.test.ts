@@ -142,6 +142,51 @@ describe('the OpenAPI document', () => {
     });
   });
 
+  it('names the scope each route needs of an API key, or that it takes a JWT only', () => {
+    const scoped: Record<string, string[]> = {};
+    const jwtOnly: string[] = [];
+    for (const [path, ops] of Object.entries(gw.openApi.paths ?? {})) {
+      for (const [method, op] of Object.entries(ops as Record<string, any>)) {
+        if (!op?.security) continue;
+        const name = `${method} ${path}`;
+        // Every secured route can answer 403 to a key: both the reason and the shape documented
+        // (under the route's own media type: text/event-stream for the job events).
+        const forbidden = Object.values<any>(op.responses['403']?.content ?? {})[0];
+        expect([name, forbidden?.schema]).toEqual([
+          name,
+          { $ref: '#/components/schemas/ErrorResponseDto' },
+        ]);
+        if (op['x-requires-jwt']) jwtOnly.push(name);
+        else scoped[name] = op['x-required-scopes'];
+      }
+    }
+    expect(jwtOnly.sort()).toEqual(
+      [`get ${P}/api-keys`, `post ${P}/api-keys`, `delete ${P}/api-keys/{id}`].sort(),
+    );
+    expect(scoped).toMatchObject({
+      [`get ${P}/users/me`]: ['read'],
+      [`get ${P}/projects`]: ['read'],
+      [`post ${P}/projects`]: ['write'],
+      [`patch ${P}/projects/{id}`]: ['write'],
+      [`delete ${P}/projects/{id}`]: ['write'],
+      [`put ${P}/projects/{id}/groups/order`]: ['write'],
+      [`post ${P}/projects/{id}/videos`]: ['write'],
+      [`get ${P}/projects/{id}/videos`]: ['read'],
+      [`post ${P}/projects/{id}/jobs/estimate`]: ['jobs'],
+      [`post ${P}/projects/{id}/jobs`]: ['jobs'],
+      [`post ${P}/jobs/{id}/cancel`]: ['jobs'],
+      [`get ${P}/jobs/{id}`]: ['read'],
+      [`get ${P}/outputs/{id}/download`]: ['read'],
+      [`get ${P}/billing/balance`]: ['billing'],
+      [`get ${P}/billing/transactions`]: ['billing'],
+      [`post ${P}/billing/purchase`]: ['billing'],
+    });
+    // No secured route is left without a scope.
+    for (const [name, scopes] of Object.entries(scoped)) {
+      expect([name, scopes?.length]).toEqual([name, 1]);
+    }
+  });
+
   it('documents the one error shape', () => {
     const schemas = gw.openApi.components?.schemas as Record<string, any>;
     const err = schemas.ErrorResponseDto;

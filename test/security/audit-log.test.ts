@@ -56,31 +56,39 @@ describe('audit log of sensitive operations', () => {
     expect(all).not.toContain('wrong password!');
   });
 
-  it('records API key creation and revocation, naming the key used to act', async () => {
+  it('records API key creation and revocation, and names the key used to act', async () => {
     const { token, user } = await registerUser(gw.server);
     const created = await request(gw.server)
       .post('/api/v1/api-keys')
       .set('Authorization', `Bearer ${token}`)
-      .send({ name: 'ci' })
+      .send({ name: 'ci', scopes: ['write'] })
       .expect(201);
-    const second = await request(gw.server)
+    // A key cannot make keys: refused, and nothing recorded as made.
+    await request(gw.server)
       .post('/api/v1/api-keys')
       .set('X-API-Key', created.body.key)
-      .send({ name: 'made by key' })
-      .expect(201);
+      .send({ name: 'made by key', scopes: ['read'] })
+      .expect(403);
+    const project = await createProject(gw.server, token, { name: 'deleted by key' });
+    await request(gw.server)
+      .delete(`/api/v1/projects/${project.id}`)
+      .set('X-API-Key', created.body.key)
+      .expect(204);
     await request(gw.server)
       .delete(`/api/v1/api-keys/${created.body.id}`)
       .set('Authorization', `Bearer ${token}`)
       .expect(204);
     const made = await db.prisma.auditLog.findMany({
       where: { action: 'api_key.created', actorUserId: user.id },
-      orderBy: { createdAt: 'asc' },
     });
-    expect(made.map((e) => [e.targetId, e.actorApiKeyId])).toEqual([
-      [created.body.id, null],
-      [second.body.id, created.body.id],
-    ]);
+    expect(made.map((e) => [e.targetId, e.actorApiKeyId])).toEqual([[created.body.id, null]]);
+    expect(made[0].details).toMatchObject({ name: 'ci', scopes: ['write'] });
     expect(JSON.stringify(made)).not.toContain(created.body.key);
+    expect(
+      await db.prisma.auditLog.findMany({
+        where: { action: 'project.deleted', targetId: project.id },
+      }),
+    ).toMatchObject([{ actorUserId: user.id, actorApiKeyId: created.body.id }]);
     expect(
       await db.prisma.auditLog.count({
         where: { action: 'api_key.revoked', actorUserId: user.id, targetId: created.body.id },

@@ -77,14 +77,14 @@ beforeAll(async () => {
   const live = await request(gw.server)
     .post(`${API}/api-keys`)
     .set('Authorization', `Bearer ${a.token}`)
-    .send({ name: 'live' })
+    .send({ name: 'live', scopes: ['read', 'write', 'jobs', 'billing'] })
     .expect(201);
   s.liveKey = live.body.key;
   s.liveKeyId = live.body.id;
   const revoked = await request(gw.server)
     .post(`${API}/api-keys`)
     .set('Authorization', `Bearer ${a.token}`)
-    .send({ name: 'revoked' })
+    .send({ name: 'revoked', scopes: ['read', 'write', 'jobs', 'billing'] })
     .expect(201);
   s.revokedKey = revoked.body.key;
   await request(gw.server)
@@ -970,27 +970,40 @@ const cases: Case[] = [
   // ---- API keys
   {
     name: 'api key: no name',
-    send: () => post(`${API}/api-keys`, {}),
+    send: () => post(`${API}/api-keys`, { scopes: ['read'] }),
     status: 400,
     check: (r) => expect(fieldsIn(r)).toEqual(['name']),
   },
   {
     name: 'api key: expiresAt in the past',
-    send: () => post(`${API}/api-keys`, { name: 'k', expiresAt: '2000-01-01T00:00:00Z' }),
+    send: () =>
+      post(`${API}/api-keys`, { name: 'k', expiresAt: '2000-01-01T00:00:00Z', scopes: ['read'] }),
     status: 400,
     check: (r) => expect(fieldsIn(r)).toEqual(['expiresAt']),
   },
   {
     name: 'api key: expiresAt not a date',
-    send: () => post(`${API}/api-keys`, { name: 'k', expiresAt: 'tomorrow-ish' }),
+    send: () => post(`${API}/api-keys`, { name: 'k', expiresAt: 'tomorrow-ish', scopes: ['read'] }),
     status: 400,
     check: (r) => expect(fieldsIn(r)).toEqual(['expiresAt']),
   },
   {
     name: 'api key: NUL byte in the name',
-    send: () => post(`${API}/api-keys`, { name: 'k\u0000' }),
+    send: () => post(`${API}/api-keys`, { name: 'k\u0000', scopes: ['read'] }),
     status: 400,
     check: (r) => expect(fieldsIn(r)).toEqual(['name']),
+  },
+  {
+    name: 'api key: no scopes',
+    send: () => post(`${API}/api-keys`, { name: 'k' }),
+    status: 400,
+    check: (r) => expect(fieldsIn(r)).toEqual(['scopes']),
+  },
+  {
+    name: 'api key: an empty or unknown scope',
+    send: () => post(`${API}/api-keys`, { name: 'k', scopes: ['read', 'admin'] }),
+    status: 400,
+    check: (r) => expect(fieldsIn(r)).toEqual(['scopes']),
   },
   {
     name: "api key: revoke another user's key",

@@ -46,7 +46,7 @@ describe('rate limits on expensive routes', () => {
     const key = await request(gw.server)
       .post('/api/v1/api-keys')
       .set('Authorization', `Bearer ${a.token}`)
-      .send({ name: 'integration' })
+      .send({ name: 'integration', scopes: ['read', 'write', 'jobs', 'billing'] })
       .expect(201);
     await estimate(projectA.id, ['X-API-Key', key.body.key]).expect(422);
     // Cheap routes are not limited by it.

@@ -52,6 +52,8 @@ export function buildOpenApiConfig() {
     .setDescription(
       'Upload clips into ordered groups, ask for N videos, get N distinct finished videos. ' +
         'Authenticate with `Authorization: Bearer <JWT>` (POST /api/v1/auth/login) or `X-API-Key`. ' +
+        'An API key holds scopes (read, write, jobs, billing); each operation names the one it ' +
+        'needs in `x-required-scopes` (a JWT holds all), and key management takes a JWT only. ' +
         'Errors are {statusCode, error, message, details?}. ' +
         'Payments: credits and licences are bought through Stripe Checkout (POST /api/v1/billing/checkout) ' +
         'and credited by signed Stripe webhooks (PAYMENTS_PROVIDER=stripe). POST /api/v1/billing/purchase ' +

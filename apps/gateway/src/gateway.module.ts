@@ -5,15 +5,18 @@ import { MessagingModule } from '@app/messaging';
 import { LoggingModule } from '@app/observability';
 import { StorageModule } from '@app/storage';
 import { AdminModule } from './admin/admin.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
+import { GroupsModule } from './groups/groups.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RequestContextMiddleware } from './common/request-context.middleware';
 import { OutputsModule } from './outputs/outputs.module';
 import { ProjectsModule } from './projects/projects.module';
+import { UsersModule } from './users/users.module';
 import { VideosModule } from './videos/videos.module';
 
 @Module({
@@ -25,8 +28,11 @@ import { VideosModule } from './videos/videos.module';
     StorageModule,
     AuditModule,
     AuthModule,
+    UsersModule,
+    ApiKeysModule,
     BillingModule,
     ProjectsModule,
+    GroupsModule,
     VideosModule,
     JobsModule,
     OutputsModule,

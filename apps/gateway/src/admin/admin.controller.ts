@@ -10,13 +10,13 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { AuthenticatedByJwt } from '../auth/authenticated.decorator';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
 import { AdminGuard } from './admin.guard';
@@ -34,8 +34,7 @@ import {
 } from './dto/admin.dto';
 
 @ApiTags('admin')
-@ApiBearerAuth('bearer')
-@ApiResponse({ status: 401, type: ErrorResponseDto })
+@AuthenticatedByJwt()
 @ApiResponse({
   status: 403,
   type: ErrorResponseDto,

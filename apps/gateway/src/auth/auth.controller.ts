@@ -9,7 +9,8 @@ import {
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
 import { AuthRateLimited } from '../common/throttling/rate-limits';
 import { AuthService } from './auth.service';
-import { RegisteredDto, TokenDto, UserDto } from './dto/auth-responses.dto';
+import { UserDto } from '../users/dto/user.dto';
+import { RegisteredDto, TokenDto } from './dto/auth-responses.dto';
 import { LoginDto } from './dto/login.dto';
 import { RegisterDto } from './dto/register.dto';
 import { Public } from './public.decorator';

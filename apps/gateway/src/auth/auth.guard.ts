@@ -1,94 +1,58 @@
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { JwtService } from '@nestjs/jwt';
+import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
-import { PrismaService, tenantScope, type User } from '@app/database';
-import { hashApiKey, parseApiKey, sameHash } from './api-key-format';
+import { tenantScope } from '@app/database';
+import { JWT_ONLY, REQUIRED_SCOPES } from './authenticated.decorator';
 import type { AuthUser } from './current-user.decorator';
 import { IS_PUBLIC } from './public.decorator';
-
-/** last_used_at is written at most this often per key. */
-const LAST_USED_RESOLUTION_MS = 60_000;
+import { lacksScope, type ApiKeyScope } from './scopes';
+import { API_KEY_STRATEGY } from './strategies/api-key.strategy';
+import { JWT_STRATEGY } from './strategies/jwt.strategy';
 
 /**
- * The global guard: every route needs `Authorization: Bearer <JWT>` or `X-API-Key: <key>`
- * unless marked @Public(). Inactive users, revoked and expired keys answer 401 at once: the
- * user and the key are read on every request.
+ * The global guard: every route needs `X-API-Key: <key>` or `Authorization: Bearer <JWT>` (tried
+ * in that order) unless marked @Public(); then the scopes its @Authenticated names. The caller
+ * becomes the request's tenant (row level security) before any other query runs.
  */
 @Injectable()
-export class AuthGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly jwt: JwtService,
-    private readonly prisma: PrismaService,
-  ) {}
+export class AuthGuard extends PassportAuthGuard([API_KEY_STRATEGY, JWT_STRATEGY]) {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (
-      this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
-        context.getHandler(),
-        context.getClass(),
-      ])
-    ) {
-      return true;
-    }
-    const req = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
-    const apiKey = req.header('x-api-key');
-    const bearer = /^Bearer (.+)$/i.exec(req.header('authorization') ?? '')?.[1];
-    if (apiKey) req.user = await this.byApiKey(apiKey);
-    else if (bearer) req.user = await this.byJwt(bearer);
-    else throw new UnauthorizedException('credentials required: a Bearer token or an X-API-Key');
-    // The request's queries from here on run as this user (row level security).
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.metadata<boolean>(IS_PUBLIC, context)) return true;
+    await super.canActivate(context);
+    const user = context.switchToHttp().getRequest<{ user: AuthUser }>().user;
     const scope = tenantScope.current();
-    if (scope) scope.userId = req.user.id;
+    if (scope) scope.userId = user.id;
+    if (this.metadata<boolean>(JWT_ONLY, context) && user.via !== 'jwt')
+      throw new ForbiddenException('API keys cannot be used here; sign in with a JWT');
+    const missing = lacksScope(
+      user.scopes,
+      this.metadata<ApiKeyScope[]>(REQUIRED_SCOPES, context) ?? [],
+    );
+    if (missing) throw new ForbiddenException(`this API key lacks the '${missing}' scope`);
     return true;
   }
 
-  private async byJwt(token: string): Promise<AuthUser> {
-    let sub: unknown;
-    try {
-      // HS256 only: a token signed with another algorithm, or none, is refused.
-      ({ sub } = await this.jwt.verifyAsync<{ sub: string }>(token, { algorithms: ['HS256'] }));
-    } catch {
+  /** A strategy's own 401 stands; with no strategy succeeding, say what was missing. */
+  override handleRequest<U>(err: unknown, user: U, _info: unknown, context: ExecutionContext): U {
+    if (err) throw err;
+    if (user) return user;
+    const req = context.switchToHttp().getRequest<Request>();
+    if (/^Bearer ./i.test(req.header('authorization') ?? ''))
       throw new UnauthorizedException('invalid or expired token');
-    }
-    const user =
-      typeof sub === 'string' ? await this.prisma.user.findUnique({ where: { id: sub } }) : null;
-    if (!user?.isActive) throw new UnauthorizedException('invalid or expired token');
-    return toAuthUser(user, 'jwt');
+    throw new UnauthorizedException('credentials required: a Bearer token or an X-API-Key');
   }
 
-  private async byApiKey(key: string): Promise<AuthUser> {
-    const parsed = parseApiKey(key);
-    const found = parsed
-      ? await this.prisma.apiKey.findUnique({
-          where: { prefix: parsed.prefix },
-          include: { user: true },
-        })
-      : null;
-    const now = new Date();
-    if (
-      !found ||
-      !sameHash(found.keyHash, hashApiKey(key)) ||
-      found.revokedAt ||
-      (found.expiresAt && found.expiresAt <= now) ||
-      !found.user.isActive
-    ) {
-      throw new UnauthorizedException('invalid, revoked or expired API key');
-    }
-    if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.prisma.apiKey.update({ where: { id: found.id }, data: { lastUsedAt: now } });
-    }
-    return { ...toAuthUser(found.user, 'apiKey'), apiKeyId: found.id };
+  private metadata<T>(key: string, context: ExecutionContext): T | undefined {
+    return this.reflector.getAllAndOverride<T>(key, [context.getHandler(), context.getClass()]);
   }
-}
-
-function toAuthUser(user: User, via: AuthUser['via']): AuthUser {
-  return {
-    id: user.id,
-    email: user.email,
-    licenseType: user.licenseType,
-    licenseExpiry: user.licenseExpiry,
-    via,
-  };
 }

@@ -2,17 +2,23 @@ import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { ApiKeysController } from '../api-keys/api-keys.controller';
-import { UsersController } from '../users/users.controller';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { rateLimits } from '../common/throttling/rate-limits';
+import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
-import { rateLimits } from '../common/throttling/rate-limits';
 import { AuthService } from './auth.service';
+import { ApiKeyStrategy } from './strategies/api-key.strategy';
+import { JwtStrategy } from './strategies/jwt.strategy';
 import { TenantScopeMiddleware } from './tenant-scope.middleware';
 
 @Module({
   imports: [
+    PassportModule,
+    UsersModule,
+    ApiKeysModule,
     JwtModule.registerAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService) => ({
@@ -26,8 +32,13 @@ import { TenantScopeMiddleware } from './tenant-scope.middleware';
     // Auth routes per address, expensive routes per user or API key (common/throttling).
     ThrottlerModule.forRootAsync({ inject: [ConfigService], useFactory: rateLimits }),
   ],
-  controllers: [AuthController, UsersController, ApiKeysController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    JwtStrategy,
+    ApiKeyStrategy,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
 })
 export class AuthModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -5,10 +5,11 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { AuditService } from '../audit/audit.service';
 import { JwtService } from '@nestjs/jwt';
 import bcrypt from 'bcryptjs';
-import { Prisma, PrismaService, type User } from '@app/database';
+import { isUniqueViolation, type User } from '@app/database';
+import { AuditService } from '../audit/audit.service';
+import { UsersRepository } from '../users/users.repository';
 import type { LoginDto } from './dto/login.dto';
 import type { RegisterDto } from './dto/register.dto';
 
@@ -18,7 +19,7 @@ const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', 10);
 @Injectable()
 export class AuthService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly users: UsersRepository,
     private readonly jwt: JwtService,
     private readonly config: ConfigService,
     private readonly audit: AuditService,
@@ -27,12 +28,15 @@ export class AuthService {
   async register(dto: RegisterDto): Promise<{ user: User; accessToken: string }> {
     const password = await bcrypt.hash(dto.password, this.config.getOrThrow<number>('BCRYPT_COST'));
     try {
-      const user = await this.prisma.user.create({
-        data: { email: dto.email, password, firstName: dto.firstName, lastName: dto.lastName },
+      const user = await this.users.create({
+        email: dto.email,
+        password,
+        firstName: dto.firstName,
+        lastName: dto.lastName,
       });
       return { user, accessToken: await this.sign(user) };
     } catch (e) {
-      if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') {
+      if (isUniqueViolation(e)) {
         throw new ConflictException('this email is already registered');
       }
       throw e;
@@ -43,7 +47,7 @@ export class AuthService {
   async login(
     dto: LoginDto,
   ): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
-    const user = await this.prisma.user.findUnique({ where: { email: dto.email } });
+    const user = await this.users.findByEmail(dto.email);
     const matches = await bcrypt.compare(dto.password, user?.password ?? DUMMY_HASH);
     if (!user || !matches || !user.isActive) {
       await this.audit.record(user ? { id: user.id } : null, {

@@ -1,15 +1,14 @@
 import { Body, Controller, Get, Post, Query, UseGuards } from '@nestjs/common';
 import { requestContext } from '@app/observability';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiResponse,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
 import type { BalanceReply, TransactionReply, TransactionsPageReply } from '@app/contracts';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
 import { BillingClient } from './billing.client';
@@ -23,9 +22,8 @@ import {
 } from './dto/billing.dto';
 
 @ApiTags('billing')
-@ApiBearerAuth('bearer')
-@ApiSecurity('apiKey')
-@ApiResponse({ status: 401, type: ErrorResponseDto })
+// Every billing route, balance and transactions included, needs the 'billing' scope of a key.
+@Authenticated('billing')
 @ApiResponse({
   status: 503,
   type: ErrorResponseDto,

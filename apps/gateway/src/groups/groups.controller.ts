@@ -1,24 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiResponse,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
-import { GroupDto } from '../projects/dto/project.dto';
-import { CreateGroupDto, ReorderGroupsDto, UpdateGroupDto } from './dto/group.dto';
+import { CreateGroupDto, GroupDto, ReorderGroupsDto, UpdateGroupDto } from './dto/group.dto';
 import { GroupsService } from './groups.service';
 
 @ApiTags('groups')
-@ApiBearerAuth('bearer')
-@ApiSecurity('apiKey')
-@ApiResponse({ status: 401, type: ErrorResponseDto })
 @ApiResponse({
   status: 404,
   type: ErrorResponseDto,
@@ -29,6 +24,7 @@ export class GroupsController {
   constructor(private readonly groups: GroupsService) {}
 
   @Post()
+  @Authenticated('write')
   @ApiOperation({ summary: 'Add a group; its order must be unique in the project' })
   @ApiCreatedResponse({ type: GroupDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto })
@@ -42,6 +38,7 @@ export class GroupsController {
   }
 
   @Get()
+  @Authenticated('read')
   @ApiOperation({ summary: "The project's groups, by order" })
   @ApiOkResponse({ type: [GroupDto] })
   async list(@CurrentUser() user: AuthUser, @Param('id') projectId: string): Promise<GroupDto[]> {
@@ -49,6 +46,7 @@ export class GroupsController {
   }
 
   @Put('order')
+  @Authenticated('write')
   @ApiOperation({ summary: 'Reorder several groups in one transaction (swaps allowed)' })
   @ApiOkResponse({ type: [GroupDto] })
   @ApiResponse({ status: 400, type: ErrorResponseDto })
@@ -66,6 +64,7 @@ export class GroupsController {
   }
 
   @Patch(':groupId')
+  @Authenticated('write')
   @ApiOperation({ summary: 'Rename a group or change its order' })
   @ApiOkResponse({ type: GroupDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto })
@@ -80,6 +79,7 @@ export class GroupsController {
   }
 
   @Delete(':groupId')
+  @Authenticated('write')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a group; its videos stay in the project, ungrouped' })
   @ApiNoContentResponse()

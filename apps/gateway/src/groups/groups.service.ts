@@ -1,36 +1,28 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { Prisma, PrismaService, type VideoGroup } from '@app/database';
+import { isUniqueViolation, type VideoGroup } from '@app/database';
+import { ProjectsRepository } from '../projects/projects.repository';
 import type { CreateGroupDto, GroupOrderDto, UpdateGroupDto } from './dto/group.dto';
+import { GroupsRepository } from './groups.repository';
 
 const ORDER_TAKEN = 'another group of the project has this order';
 
-/** A unique violation, immediate (P2002) or raised at commit by the deferred constraint. */
-function isOrderClash(e: unknown): boolean {
-  if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') return true;
-  return /video_groups_project_order_unique|23505|unique constraint/i.test(
-    (e as Error)?.message ?? '',
-  );
-}
-
 @Injectable()
 export class GroupsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly projects: ProjectsRepository,
+    private readonly groups: GroupsRepository,
+  ) {}
 
   async create(userId: string, projectId: string, dto: CreateGroupDto): Promise<VideoGroup> {
-    await this.ownedProject(userId, projectId);
-    try {
-      return await this.prisma.videoGroup.create({
-        data: { name: dto.name, order: dto.order, projectId },
-      });
-    } catch (e) {
-      if (isOrderClash(e)) throw new ConflictException(ORDER_TAKEN);
-      throw e;
-    }
+    await this.projects.assertOwned(userId, projectId);
+    return orderClashAs409(() =>
+      this.groups.create(projectId, { name: dto.name, order: dto.order }),
+    );
   }
 
   async list(userId: string, projectId: string): Promise<VideoGroup[]> {
-    await this.ownedProject(userId, projectId);
-    return this.prisma.videoGroup.findMany({ where: { projectId }, orderBy: { order: 'asc' } });
+    await this.projects.assertOwned(userId, projectId);
+    return this.groups.listOf(projectId);
   }
 
   async update(
@@ -40,67 +32,44 @@ export class GroupsService {
     dto: UpdateGroupDto,
   ): Promise<VideoGroup> {
     await this.ownedGroup(userId, projectId, groupId);
-    try {
-      return await this.prisma.videoGroup.update({
-        where: { id: groupId },
-        data: {
-          ...(dto.name !== undefined ? { name: dto.name } : {}),
-          ...(dto.order !== undefined ? { order: dto.order } : {}),
-        },
-      });
-    } catch (e) {
-      if (isOrderClash(e)) throw new ConflictException(ORDER_TAKEN);
-      throw e;
-    }
+    return orderClashAs409(() =>
+      this.groups.update(groupId, {
+        ...(dto.name !== undefined ? { name: dto.name } : {}),
+        ...(dto.order !== undefined ? { order: dto.order } : {}),
+      }),
+    );
   }
 
-  /** Several orders at once: swaps are fine, the uniqueness is checked at commit. */
+  /** Several orders at once: swaps are fine, the uniqueness is checked after all of them. */
   async reorder(userId: string, projectId: string, orders: GroupOrderDto[]): Promise<VideoGroup[]> {
-    await this.ownedProject(userId, projectId);
+    await this.projects.assertOwned(userId, projectId);
     if (new Set(orders.map((o) => o.id)).size !== orders.length) {
       throw new ConflictException('a group is listed twice');
     }
-    try {
-      await this.prisma.$transaction(async (tx) => {
-        await tx.$executeRaw`SET CONSTRAINTS video_groups_project_order_unique DEFERRED`;
-        for (const o of orders) {
-          const { count } = await tx.videoGroup.updateMany({
-            where: { id: o.id, projectId },
-            data: { order: o.order },
-          });
-          if (!count) throw new NotFoundException(`group ${o.id} not found in this project`);
-        }
-        // Check the deferred constraint here rather than at COMMIT: a violation raised by COMMIT
-        // escapes Prisma's transaction manager without releasing the pooled connection.
-        await tx.$executeRaw`SET CONSTRAINTS video_groups_project_order_unique IMMEDIATE`;
-      });
-    } catch (e) {
-      if (!(e instanceof NotFoundException) && isOrderClash(e))
-        throw new ConflictException(ORDER_TAKEN);
-      throw e;
-    }
-    return this.prisma.videoGroup.findMany({ where: { projectId }, orderBy: { order: 'asc' } });
+    const missing = await orderClashAs409(() => this.groups.reorder(projectId, orders));
+    if (missing.length)
+      throw new NotFoundException(`group ${missing[0]} not found in this project`);
+    return this.groups.listOf(projectId);
   }
 
-  /** The group goes; its videos stay in the project, ungrouped (ON DELETE SET NULL). */
+  /** The group goes; its videos stay in the project, ungrouped. */
   async remove(userId: string, projectId: string, groupId: string): Promise<void> {
     await this.ownedGroup(userId, projectId, groupId);
-    await this.prisma.videoGroup.delete({ where: { id: groupId } });
-  }
-
-  private async ownedProject(userId: string, projectId: string): Promise<void> {
-    if (!(await this.prisma.project.count({ where: { id: projectId, userId } }))) {
-      throw new NotFoundException('project not found');
-    }
+    await this.groups.delete(groupId);
   }
 
   private async ownedGroup(userId: string, projectId: string, groupId: string): Promise<void> {
-    if (
-      !(await this.prisma.videoGroup.count({
-        where: { id: groupId, projectId, project: { userId } },
-      }))
-    ) {
+    await this.projects.assertOwned(userId, projectId);
+    if (!(await this.groups.findInProject(projectId, groupId)))
       throw new NotFoundException('group not found');
-    }
+  }
+}
+
+async function orderClashAs409<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new ConflictException(ORDER_TAKEN);
+    throw e;
   }
 }

@@ -1,9 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { PrismaService } from '@app/database';
 import { NatsLifecycle } from '@app/messaging';
 import { Public } from '../auth/public.decorator';
+import { HealthRepository } from './health.repository';
 
 @ApiTags('health')
 @Public()
@@ -12,7 +12,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
-    private readonly prisma: PrismaService,
+    private readonly database: HealthRepository,
     private readonly nats: NatsLifecycle,
   ) {}
 
@@ -31,7 +31,7 @@ export class HealthController {
       async () => {
         const check = this.indicator.check('database');
         try {
-          await this.prisma.ping();
+          await this.database.ping();
           return check.up();
         } catch (e) {
           return check.down({ message: (e as Error).message });

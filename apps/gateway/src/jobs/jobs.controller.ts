@@ -12,16 +12,15 @@ import {
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiResponse,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
 import { ExpensiveRoute } from '../common/throttling/rate-limits';
@@ -35,9 +34,7 @@ import { CreateJob } from './create-job/create-job.usecase';
 import { JobsService } from './jobs.service';
 
 @ApiTags('jobs')
-@ApiBearerAuth('bearer')
-@ApiSecurity('apiKey')
-@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'missing or invalid credentials' })
+@Authenticated()
 @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'no such resource of the caller' })
 @Controller()
 export class JobsController {
@@ -49,6 +46,7 @@ export class JobsController {
   ) {}
 
   @Post('projects/:id/jobs/estimate')
+  @Authenticated('jobs')
   @ExpensiveRoute()
   @HttpCode(200)
   @ApiOperation({ summary: 'What a job of this project would cost and produce (spends nothing)' })
@@ -59,6 +57,7 @@ export class JobsController {
   }
 
   @Post('projects/:id/jobs')
+  @Authenticated('jobs')
   @ExpensiveRoute()
   @HttpCode(202)
   @ApiOperation({ summary: 'Start mixing per the project settings; reserves the credits' })
@@ -107,6 +106,7 @@ export class JobsController {
   }
 
   @Get('projects/:id/jobs')
+  @Authenticated('read')
   @ApiOperation({ summary: "The project's jobs, newest first" })
   @ApiOkResponse({ type: JobPageDto })
   async list(
@@ -119,6 +119,7 @@ export class JobsController {
   }
 
   @Get('jobs/:id')
+  @Authenticated('read')
   @ApiOperation({ summary: 'A job: status, progress, times, error and the outputs so far' })
   @ApiOkResponse({ type: JobDto })
   async get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<JobDto> {
@@ -126,6 +127,7 @@ export class JobsController {
   }
 
   @Post('jobs/:id/cancel')
+  @Authenticated('jobs')
   @HttpCode(202)
   @ApiOperation({ summary: 'Stop the job; unused credits are refunded' })
   @ApiAcceptedResponse({
@@ -138,6 +140,7 @@ export class JobsController {
   }
 
   @Get('jobs/:id/outputs')
+  @Authenticated('read')
   @ApiOperation({ summary: 'The outputs the job has made' })
   @ApiOkResponse({ type: [OutputDto] })
   async outputs(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<OutputDto[]> {
@@ -145,6 +148,7 @@ export class JobsController {
   }
 
   @Sse('jobs/:id/events')
+  @Authenticated('read')
   @ApiOperation({ summary: 'Server-Sent Events: progress and status changes until a final state' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'events "progress" and, last, "status" with a JobEvent as data' })

@@ -1,27 +1,20 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOperation,
-  ApiProduces,
-  ApiResponse,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
 import { contentTypeOf, parseRange } from './byte-range';
 import { OutputsService } from './outputs.service';
 
 @ApiTags('outputs')
-@ApiBearerAuth('bearer')
-@ApiSecurity('apiKey')
 @Controller('outputs')
 export class OutputsController {
   constructor(private readonly outputs: OutputsService) {}
 
   @Get(':id/download')
+  @Authenticated('read')
   @ApiOperation({ summary: 'Download an output file; supports HTTP Range (206)' })
   @ApiProduces('video/mp4', 'video/quicktime', 'video/x-msvideo')
   @ApiResponse({ status: 200, description: 'the whole file' })

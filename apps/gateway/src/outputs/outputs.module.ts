@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ProjectsModule } from '../projects/projects.module';
 import { OutputsController } from './outputs.controller';
+import { OutputsRepository } from './outputs.repository';
 import { OutputsService } from './outputs.service';
 
-@Module({ controllers: [OutputsController], providers: [OutputsService] })
+@Module({
+  imports: [ProjectsModule],
+  controllers: [OutputsController],
+  providers: [OutputsService, OutputsRepository],
+})
 export class OutputsModule {}

@@ -1,22 +1,25 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { PrismaService, type OutputFile } from '@app/database';
+import type { OutputFile } from '@app/database';
 import { STORAGE, type ByteRange, type Storage } from '@app/storage';
+import { ProjectsRepository } from '../projects/projects.repository';
+import { OutputsRepository } from './outputs.repository';
 
 @Injectable()
 export class OutputsService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly outputs: OutputsRepository,
+    private readonly projects: ProjectsRepository,
     @Inject(STORAGE) private readonly storage: Storage,
   ) {}
 
-  /** An output of one of the caller's jobs; another user's answers 404. */
+  /** An output of one of the caller's projects, with its file in storage; else 404. */
   async owned(userId: string, outputId: string): Promise<OutputFile & { storedSize: number }> {
-    const output = await this.prisma.outputFile.findFirst({
-      where: { id: outputId, job: { project: { userId } } },
-    });
-    const storedSize = output ? await this.storage.size(output.path) : null;
-    if (!output || storedSize === null) throw new NotFoundException('output not found');
+    const found = await this.outputs.findWithProjectId(outputId);
+    const owned = found && (await this.projects.findOwned(userId, found.projectId));
+    const storedSize = owned ? await this.storage.size(found.path) : null;
+    if (!found || storedSize === null) throw new NotFoundException('output not found');
+    const { projectId: _projectId, ...output } = found;
     return { ...output, storedSize };
   }
 

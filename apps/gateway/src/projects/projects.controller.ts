@@ -1,14 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiResponse,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
 import {
@@ -21,14 +20,12 @@ import {
 import { ProjectsService } from './projects.service';
 
 @ApiTags('projects')
-@ApiBearerAuth('bearer')
-@ApiSecurity('apiKey')
-@ApiResponse({ status: 401, type: ErrorResponseDto })
 @Controller('projects')
 export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}
 
   @Post()
+  @Authenticated('write')
   @ApiOperation({
     summary: 'Create a project (settings as in the seed JSON schema; optional groups)',
   })
@@ -43,6 +40,7 @@ export class ProjectsController {
   }
 
   @Get()
+  @Authenticated('read')
   @ApiOperation({ summary: "The caller's projects, newest first" })
   @ApiOkResponse({ type: ProjectPageDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'bad page, limit or status' })
@@ -55,6 +53,7 @@ export class ProjectsController {
   }
 
   @Get(':id')
+  @Authenticated('read')
   @ApiOperation({ summary: 'A project with its groups (ordered) and counts' })
   @ApiOkResponse({ type: ProjectDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto })
@@ -67,6 +66,7 @@ export class ProjectsController {
   }
 
   @Patch(':id')
+  @Authenticated('write')
   @ApiOperation({ summary: 'Change name, description or settings (settings are replaced whole)' })
   @ApiOkResponse({ type: ProjectDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto })
@@ -85,6 +85,7 @@ export class ProjectsController {
   }
 
   @Delete(':id')
+  @Authenticated('write')
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete the project with its groups, videos, jobs, outputs and their files',

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
-import { GroupsController } from '../groups/groups.controller';
-import { GroupsService } from '../groups/groups.service';
 import { ProjectsController } from './projects.controller';
+import { ProjectsRepository } from './projects.repository';
 import { ProjectsService } from './projects.service';
 
 @Module({
-  controllers: [ProjectsController, GroupsController],
-  providers: [ProjectsService, GroupsService],
-  exports: [ProjectsService],
+  controllers: [ProjectsController],
+  providers: [ProjectsService, ProjectsRepository],
+  exports: [ProjectsRepository],
 })
 export class ProjectsModule {}

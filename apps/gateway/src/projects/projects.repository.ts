@@ -1,11 +1,93 @@
-import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@app/database';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { ACTIVE_JOB_STATUSES } from '@app/contracts';
+import { PrismaService, type Prisma, type Project, type VideoGroup } from '@app/database';
+import type { Page } from '../common/dto/pagination-query.dto';
 
+export interface NewProject {
+  userId: string;
+  name: string;
+  description: string | null;
+  settings: Prisma.InputJsonObject;
+  outputCount: number;
+  groups: { name: string; order: number }[];
+}
+
+export interface ProjectChanges {
+  name?: string;
+  description?: string | null;
+  settings?: Prisma.InputJsonObject;
+  outputCount?: number;
+}
+
+export type ProjectDetail = Project & {
+  groups: VideoGroup[];
+  _count: { videos: number; jobs: number; groups: number };
+};
+
+/**
+ * Projects, and the one place that says what "this user's project" means: every route under
+ * /projects/:id (groups, videos, jobs) asks findOwned or assertOwned first.
+ */
 @Injectable()
 export class ProjectsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  findOwned(userId: string, projectId: string) {
+  /** The user's project, or null for an unknown id or another user's project. */
+  findOwned(userId: string, projectId: string): Promise<Project | null> {
     return this.prisma.project.findFirst({ where: { id: projectId, userId } });
+  }
+
+  /** The user's project; 404 otherwise (another user's project looks like no project). */
+  async assertOwned(userId: string, projectId: string): Promise<Project> {
+    const project = await this.findOwned(userId, projectId);
+    if (!project) throw new NotFoundException('project not found');
+    return project;
+  }
+
+  /** With its groups by order and its counts; null as findOwned. */
+  findOwnedDetail(userId: string, projectId: string): Promise<ProjectDetail | null> {
+    return this.prisma.project.findFirst({
+      where: { id: projectId, userId },
+      include: {
+        groups: { orderBy: { order: 'asc' } },
+        _count: { select: { videos: true, jobs: true, groups: true } },
+      },
+    });
+  }
+
+  /** Read-only: the page and the total side by side, no transaction. */
+  async page(
+    where: Prisma.ProjectWhereInput,
+    window: { skip: number; take: number },
+  ): Promise<Omit<Page<Project>, 'page' | 'limit'>> {
+    const [items, total] = await Promise.all([
+      this.prisma.project.findMany({
+        where,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        ...window,
+      }),
+      this.prisma.project.count({ where }),
+    ]);
+    return { items, total };
+  }
+
+  /** Pending or processing jobs of the project. */
+  countActiveJobs(projectId: string): Promise<number> {
+    return this.prisma.processingJob.count({
+      where: { projectId, status: { in: [...ACTIVE_JOB_STATUSES] } },
+    });
+  }
+
+  create({ groups, ...data }: NewProject): Promise<Project> {
+    return this.prisma.project.create({ data: { ...data, groups: { create: groups } } });
+  }
+
+  update(projectId: string, changes: ProjectChanges): Promise<Project> {
+    return this.prisma.project.update({ where: { id: projectId }, data: changes });
+  }
+
+  /** The row; the database cascades to groups, videos, jobs and outputs. */
+  delete(projectId: string): Promise<Project> {
+    return this.prisma.project.delete({ where: { id: projectId } });
   }
 }

@@ -6,18 +6,19 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { PrismaService, type Prisma, type Project } from '@app/database';
+import type { Prisma, Project } from '@app/database';
 import { STORAGE, storageKeys, type Storage } from '@app/storage';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/current-user.decorator';
-import { skipTake } from '../common/dto/pagination-query.dto';
+import { skipTake, type Page } from '../common/dto/pagination-query.dto';
 import type { CreateProjectDto, ListProjectsQueryDto, UpdateProjectDto } from './dto/project.dto';
 import type { ProjectSettingsDto } from './dto/project-settings.dto';
+import { ProjectsRepository, type ProjectDetail } from './projects.repository';
 
 @Injectable()
 export class ProjectsService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly projects: ProjectsRepository,
     private readonly config: ConfigService,
     @Inject(STORAGE) private readonly storage: Storage,
     private readonly audit: AuditService,
@@ -29,39 +30,24 @@ export class ProjectsService {
     if (new Set(groups.map((g) => g.order)).size !== groups.length) {
       throw fieldError('settings.groups', 'each group needs its own order');
     }
-    return this.prisma.project.create({
-      data: {
-        name: dto.name,
-        description: dto.description ?? null,
-        userId,
-        settings,
-        outputCount: dto.settings.outputCount,
-        groups: { create: groups.map((g) => ({ name: g.name, order: g.order })) },
-      },
+    return this.projects.create({
+      userId,
+      name: dto.name,
+      description: dto.description ?? null,
+      settings,
+      outputCount: dto.settings.outputCount,
+      groups: groups.map((g) => ({ name: g.name, order: g.order })),
     });
   }
 
-  async list(userId: string, q: ListProjectsQueryDto) {
-    const where: Prisma.ProjectWhereInput = { userId, ...(q.status ? { status: q.status } : {}) };
-    const [items, total] = await this.prisma.$transaction([
-      this.prisma.project.findMany({
-        where,
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        ...skipTake(q),
-      }),
-      this.prisma.project.count({ where }),
-    ]);
+  async list(userId: string, q: ListProjectsQueryDto): Promise<Page<Project>> {
+    const where = { userId, ...(q.status ? { status: q.status } : {}) };
+    const { items, total } = await this.projects.page(where, skipTake(q));
     return { items, total, page: q.page, limit: q.limit };
   }
 
-  async get(userId: string, id: string) {
-    const project = await this.prisma.project.findFirst({
-      where: { id, userId },
-      include: {
-        groups: { orderBy: { order: 'asc' } },
-        _count: { select: { videos: true, jobs: true, groups: true } },
-      },
-    });
+  async get(userId: string, id: string): Promise<ProjectDetail> {
+    const project = await this.projects.findOwnedDetail(userId, id);
     if (!project) throw new NotFoundException('project not found');
     return project;
   }
@@ -70,22 +56,19 @@ export class ProjectsService {
     await this.assertIdle(userId, id);
     if (dto.settings?.groups)
       throw fieldError('settings.groups', 'groups are changed through /projects/:id/groups');
-    return this.prisma.project.update({
-      where: { id },
-      data: {
-        ...(dto.name !== undefined ? { name: dto.name } : {}),
-        ...(dto.description !== undefined ? { description: dto.description } : {}),
-        ...(dto.settings
-          ? { settings: this.storedSettings(dto.settings), outputCount: dto.settings.outputCount }
-          : {}),
-      },
+    return this.projects.update(id, {
+      ...(dto.name !== undefined ? { name: dto.name } : {}),
+      ...(dto.description !== undefined ? { description: dto.description } : {}),
+      ...(dto.settings
+        ? { settings: this.storedSettings(dto.settings), outputCount: dto.settings.outputCount }
+        : {}),
     });
   }
 
   /** The row and everything under it (database cascade), then its files in storage. */
   async remove(user: AuthUser, id: string): Promise<void> {
     await this.assertIdle(user.id, id);
-    const project = await this.prisma.project.delete({ where: { id } });
+    const project = await this.projects.delete(id);
     await this.audit.record(user, {
       action: 'project.deleted',
       targetType: 'project',
@@ -96,16 +79,9 @@ export class ProjectsService {
   }
 
   /** 404 for another user's project; 409 while one of its jobs is pending or running. */
-  async assertIdle(userId: string, id: string): Promise<void> {
-    const project = await this.prisma.project.findFirst({
-      where: { id, userId },
-      select: {
-        status: true,
-        _count: { select: { jobs: { where: { status: { in: ['PENDING', 'PROCESSING'] } } } } },
-      },
-    });
-    if (!project) throw new NotFoundException('project not found');
-    if (project.status === 'PROCESSING' || project._count.jobs > 0) {
+  private async assertIdle(userId: string, id: string): Promise<void> {
+    const project = await this.projects.assertOwned(userId, id);
+    if (project.status === 'PROCESSING' || (await this.projects.countActiveJobs(id)) > 0) {
       throw new ConflictException('a job of this project is running; wait for it or cancel it');
     }
   }

@@ -1,29 +1,23 @@
 import { Controller, Get } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiResponse,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
-import { PrismaService } from '@app/database';
-import { UserDto } from '../auth/dto/auth-responses.dto';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
-import { ErrorResponseDto } from '../common/dto/error-response.dto';
+import { UserDto } from './dto/user.dto';
+import { UsersService } from './users.service';
 
 @ApiTags('users')
-@ApiBearerAuth('bearer')
-@ApiSecurity('apiKey')
 @Controller('users')
 export class UsersController {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly users: UsersService) {}
 
   @Get('me')
-  @ApiOperation({ summary: 'The caller, with credits and licence (never the password hash)' })
+  @Authenticated('read')
+  @ApiOperation({
+    summary: 'The caller, with credits and licence (never the password hash)',
+    description: "An API key needs the 'read' scope.",
+  })
   @ApiOkResponse({ type: UserDto })
-  @ApiResponse({ status: 401, type: ErrorResponseDto })
   async me(@CurrentUser() user: AuthUser): Promise<UserDto> {
-    return UserDto.from(await this.prisma.user.findUniqueOrThrow({ where: { id: user.id } }));
+    return UserDto.from(await this.users.get(user.id));
   }
 }

@@ -12,7 +12,6 @@ import {
   Res,
 } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
@@ -20,10 +19,10 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiResponse,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
 import { ExpensiveRoute } from '../common/throttling/rate-limits';
@@ -33,9 +32,6 @@ import { UploadVideoDto, VideoDto, VideoPageDto } from './dto/video.dto';
 import { VideosService } from './videos.service';
 
 @ApiTags('videos')
-@ApiBearerAuth('bearer')
-@ApiSecurity('apiKey')
-@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'missing or invalid credentials' })
 @ApiResponse({
   status: 404,
   type: ErrorResponseDto,
@@ -46,6 +42,7 @@ export class VideosController {
   constructor(private readonly videos: VideosService) {}
 
   @Post()
+  @Authenticated('write')
   @ExpensiveRoute()
   @ApiOperation({
     summary: 'Upload a video (multipart, field "file"; streamed, then probed with ffprobe)',
@@ -80,6 +77,7 @@ export class VideosController {
   }
 
   @Get()
+  @Authenticated('read')
   @ApiOperation({
     summary: "The project's videos, newest first; ?groupId= filters (groupId=none: ungrouped)",
   })
@@ -94,6 +92,7 @@ export class VideosController {
   }
 
   @Patch(':videoId')
+  @Authenticated('write')
   @ApiOperation({ summary: 'Move a video to another group of the project, or ungroup it (null)' })
   @ApiOkResponse({ type: VideoDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'no such group in the project' })
@@ -107,6 +106,7 @@ export class VideosController {
   }
 
   @Delete(':videoId')
+  @Authenticated('write')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a video: its row and its file' })
   @ApiNoContentResponse()

@@ -1,6 +1,13 @@
 import { Module } from '@nestjs/common';
+import { GroupsModule } from '../groups/groups.module';
+import { ProjectsModule } from '../projects/projects.module';
 import { VideosController } from './videos.controller';
+import { VideosRepository } from './videos.repository';
 import { VideosService } from './videos.service';
 
-@Module({ controllers: [VideosController], providers: [VideosService], exports: [VideosService] })
+@Module({
+  imports: [ProjectsModule, GroupsModule],
+  controllers: [VideosController],
+  providers: [VideosService, VideosRepository],
+})
 export class VideosModule {}

@@ -12,7 +12,7 @@ import { ConfigService } from '@nestjs/config';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { effectiveLicence } from '@app/contracts';
-import { PrismaService, type Prisma, type VideoFile } from '@app/database';
+import type { Prisma, VideoFile } from '@app/database';
 import { rm } from 'node:fs/promises';
 import { STORAGE, storageKeys, type Storage } from '@app/storage';
 import { checkTailDecodes, MediaProbeError, probe, type MediaInfo } from '@app/media';
@@ -20,9 +20,11 @@ import { ACCEPTED_CONTAINERS, containerFormat, displayName } from './upload/cont
 import { receiveUpload, UploadRefusedError } from './upload/multipart-upload';
 import { spoolUpload, type SpooledFile } from './upload/upload-spool';
 import type { AuthUser } from '../auth/current-user.decorator';
+import { skipTake, type Page } from '../common/dto/pagination-query.dto';
+import { GroupsRepository } from '../groups/groups.repository';
+import { ProjectsRepository } from '../projects/projects.repository';
 import type { ListVideosQueryDto } from './dto/list-videos-query.dto';
-
-const ACTIVE_JOB_STATES = ['PENDING', 'PROCESSING'] as const;
+import { VideosRepository } from './videos.repository';
 
 function fieldError(status: number, field: string, message: string): HttpException {
   const body = { message, details: [{ field, problems: [message] }] };
@@ -39,7 +41,9 @@ function fieldError(status: number, field: string, message: string): HttpExcepti
 @Injectable()
 export class VideosService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly videos: VideosRepository,
+    private readonly projects: ProjectsRepository,
+    private readonly groups: GroupsRepository,
     @Inject(STORAGE) private readonly storage: Storage,
     private readonly config: ConfigService,
   ) {}
@@ -47,7 +51,7 @@ export class VideosService {
   /** Streams an upload to storage, probes it, and records it; on any refusal nothing is kept. */
   async upload(user: AuthUser, projectId: string, req: IncomingMessage): Promise<VideoFile> {
     const userId = user.id;
-    await this.ownedProject(userId, projectId);
+    await this.projects.assertOwned(userId, projectId);
     // The smaller of the server's limit and the caller's licence's (docs/billing.md).
     const licence = effectiveLicence(user.licenseType, user.licenseExpiry);
     const maxBytes = Math.min(
@@ -79,18 +83,16 @@ export class VideosService {
         stored.path,
       );
       try {
-        return await this.prisma.videoFile.create({
-          data: {
-            originalName: displayName(originalName),
-            filename,
-            path: final.location,
-            size: BigInt(final.size),
-            duration: info.durationSeconds,
-            format,
-            resolution: `${info.width}x${info.height}`,
-            projectId,
-            groupId,
-          },
+        return await this.videos.create({
+          originalName: displayName(originalName),
+          filename,
+          path: final.location,
+          size: BigInt(final.size),
+          duration: info.durationSeconds,
+          format,
+          resolution: `${info.width}x${info.height}`,
+          projectId,
+          groupId,
         });
       } catch (e) {
         await this.storage.delete(final.location);
@@ -101,20 +103,16 @@ export class VideosService {
     }
   }
 
-  async list(userId: string, projectId: string, query: ListVideosQueryDto) {
-    await this.ownedProject(userId, projectId);
+  async list(
+    userId: string,
+    projectId: string,
+    query: ListVideosQueryDto,
+  ): Promise<Page<VideoFile>> {
+    await this.projects.assertOwned(userId, projectId);
     const where: Prisma.VideoFileWhereInput = { projectId };
     if (query.groupId !== undefined)
       where.groupId = query.groupId === 'none' ? null : query.groupId;
-    const [items, total] = await this.prisma.$transaction([
-      this.prisma.videoFile.findMany({
-        where,
-        orderBy: { uploadedAt: 'desc' },
-        skip: (query.page - 1) * query.limit,
-        take: query.limit,
-      }),
-      this.prisma.videoFile.count({ where }),
-    ]);
+    const { items, total } = await this.videos.page(where, skipTake(query));
     return { items, total, page: query.page, limit: query.limit };
   }
 
@@ -126,17 +124,14 @@ export class VideosService {
   ): Promise<VideoFile> {
     await this.ownedVideo(userId, projectId, videoId);
     if (groupId) await this.groupInProject(projectId, groupId);
-    return this.prisma.videoFile.update({ where: { id: videoId }, data: { groupId } });
+    return this.videos.setGroup(videoId, groupId);
   }
 
   async remove(userId: string, projectId: string, videoId: string): Promise<void> {
     const video = await this.ownedVideo(userId, projectId, videoId);
-    const active = await this.prisma.processingJob.count({
-      where: { projectId, status: { in: [...ACTIVE_JOB_STATES] } },
-    });
-    if (active)
+    if (await this.projects.countActiveJobs(projectId))
       throw new ConflictException('a job of this project is running and may use this video');
-    await this.prisma.videoFile.delete({ where: { id: videoId } });
+    await this.videos.delete(videoId);
     await this.storage.delete(video.path);
   }
 
@@ -168,21 +163,15 @@ export class VideosService {
     }
   }
 
-  private async ownedProject(userId: string, projectId: string): Promise<void> {
-    const found = await this.prisma.project.count({ where: { id: projectId, userId } });
-    if (!found) throw new NotFoundException('project not found');
-  }
-
   private async ownedVideo(userId: string, projectId: string, videoId: string): Promise<VideoFile> {
-    const video = await this.prisma.videoFile.findFirst({
-      where: { id: videoId, projectId, project: { userId } },
-    });
+    await this.projects.assertOwned(userId, projectId);
+    const video = await this.videos.findInProject(projectId, videoId);
     if (!video) throw new NotFoundException('video not found');
     return video;
   }
 
   private async groupInProject(projectId: string, groupId: string): Promise<void> {
-    const found = await this.prisma.videoGroup.count({ where: { id: groupId, projectId } });
-    if (!found) throw fieldError(400, 'groupId', 'no such group in this project');
+    if (!(await this.groups.findInProject(projectId, groupId)))
+      throw fieldError(400, 'groupId', 'no such group in this project');
   }
 }

@@ -1,32 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { User } from '@app/database';
-
-export class UserDto {
-  @ApiProperty({ example: 'cmwvm0gju0000a97d18hs8uu1' }) id!: string;
-  @ApiProperty({ example: 'ana@example.com' }) email!: string;
-  @ApiProperty({ example: 'Ana' }) firstName!: string;
-  @ApiProperty({ example: 'Silva' }) lastName!: string;
-  @ApiProperty({ example: true }) isActive!: boolean;
-  @ApiProperty({ example: 0 }) credits!: number;
-  @ApiProperty({ enum: ['FREE', 'PREMIUM', 'ENTERPRISE'], example: 'FREE' }) licenseType!: string;
-  @ApiProperty({ type: String, nullable: true, example: null }) licenseExpiry!: Date | null;
-  @ApiProperty() createdAt!: Date;
-
-  /** Never the password hash. */
-  static from(u: User): UserDto {
-    return {
-      id: u.id,
-      email: u.email,
-      firstName: u.firstName,
-      lastName: u.lastName,
-      isActive: u.isActive,
-      credits: u.credits,
-      licenseType: u.licenseType,
-      licenseExpiry: u.licenseExpiry,
-      createdAt: u.createdAt,
-    };
-  }
-}
+import { UserDto } from '../../users/dto/user.dto';
 
 export class TokenDto {
   @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...' }) accessToken!: string;

@@ -1,15 +1,14 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiResponse,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentUser, type AuthUser } from '../../auth/current-user.decorator';
+import { Authenticated } from '../../auth/authenticated.decorator';
 import { Public } from '../../auth/public.decorator';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import {
@@ -32,18 +31,15 @@ export class PaymentsController {
   ) {}
 
   @Get('packs')
-  @ApiBearerAuth('bearer')
-  @ApiSecurity('apiKey')
+  @Authenticated('billing')
   @ApiOperation({ summary: 'The credit packs and licence plans on sale, with their prices' })
   @ApiOkResponse({ type: [PaymentPackDto] })
-  @ApiResponse({ status: 401, type: ErrorResponseDto })
   list(): PaymentPackDto[] {
     return this.packs.all;
   }
 
   @Post('checkout')
-  @ApiBearerAuth('bearer')
-  @ApiSecurity('apiKey')
+  @Authenticated('billing')
   @ApiOperation({
     summary:
       'A Stripe Checkout Session for a credit pack (one payment) or a licence plan (a subscription)',
@@ -57,7 +53,6 @@ export class PaymentsController {
     type: ErrorResponseDto,
     description: 'unknown pack (the known ones are named)',
   })
-  @ApiResponse({ status: 401, type: ErrorResponseDto })
   @ApiResponse({ status: 503, type: ErrorResponseDto, description: 'Stripe is unavailable' })
   checkout(@CurrentUser() user: AuthUser, @Body() dto: CheckoutDto): Promise<CheckoutReply> {
     return this.checkouts.checkout(user, dto.pack);

@@ -11,6 +11,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import type { VideoGroup } from '@app/database';
 import { GroupSeedDto } from '../../projects/dto/project-settings.dto';
 
 export class CreateGroupDto extends GroupSeedDto {}
@@ -33,4 +34,22 @@ export class ReorderGroupsDto {
   @ValidateNested({ each: true })
   @Type(() => GroupOrderDto)
   groups!: GroupOrderDto[];
+}
+
+export class GroupDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: 'Hooks' }) name!: string;
+  @ApiProperty({ example: 0 }) order!: number;
+  @ApiProperty() projectId!: string;
+  @ApiProperty() createdAt!: Date;
+
+  static from(g: VideoGroup): GroupDto {
+    return {
+      id: g.id,
+      name: g.name,
+      order: g.order,
+      projectId: g.projectId,
+      createdAt: g.createdAt,
+    };
+  }
 }

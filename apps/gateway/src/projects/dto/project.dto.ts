@@ -9,7 +9,9 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { PROJECT_STATUSES, type ProjectStatus } from '@app/contracts';
 import type { Project, VideoGroup } from '@app/database';
+import { GroupDto } from '../../groups/dto/group.dto';
 import { PaginationQueryDto } from '../../common/dto/pagination-query.dto';
 import { ProjectSettingsDto } from './project-settings.dto';
 import { NoControlCharacters } from '../../common/no-control-characters';
@@ -43,31 +45,11 @@ export class UpdateProjectDto extends PartialType(
   PickType(CreateProjectDto, ['name', 'description', 'settings'] as const),
 ) {}
 
-export const PROJECT_STATUSES = ['DRAFT', 'PROCESSING', 'COMPLETED', 'FAILED'] as const;
-
 export class ListProjectsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: PROJECT_STATUSES })
   @IsOptional()
   @IsIn(PROJECT_STATUSES)
-  status?: (typeof PROJECT_STATUSES)[number];
-}
-
-export class GroupDto {
-  @ApiProperty() id!: string;
-  @ApiProperty({ example: 'Hooks' }) name!: string;
-  @ApiProperty({ example: 0 }) order!: number;
-  @ApiProperty() projectId!: string;
-  @ApiProperty() createdAt!: Date;
-
-  static from(g: VideoGroup): GroupDto {
-    return {
-      id: g.id,
-      name: g.name,
-      order: g.order,
-      projectId: g.projectId,
-      createdAt: g.createdAt,
-    };
-  }
+  status?: ProjectStatus;
 }
 
 export class ProjectCountsDto {

@@ -1,0 +1,38 @@
+import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { PassportStrategy } from '@nestjs/passport';
+import { createSecretKey } from 'node:crypto';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { UsersRepository } from '../../users/users.repository';
+import { toAuthUser } from '../auth-user';
+import type { AuthUser } from '../current-user.decorator';
+
+export const JWT_STRATEGY = 'jwt';
+
+/**
+ * `Authorization: Bearer <JWT>`, HS256 only. The user is read on every request, so a disabled
+ * account answers 401 at once.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
+  constructor(
+    config: ConfigService,
+    private readonly users: UsersRepository,
+  ) {
+    // A KeyObject made once: given a string, jsonwebtoken would build one on every request.
+    const key = createSecretKey(Buffer.from(config.getOrThrow<string>('JWT_SECRET'), 'utf8'));
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      algorithms: ['HS256'],
+      // passport-jwt's types say string | Buffer; jsonwebtoken takes a KeyObject as well.
+      secretOrKeyProvider: (_req: unknown, _token: unknown, done: (e: null, k: Buffer) => void) =>
+        done(null, key as unknown as Buffer),
+    });
+  }
+
+  async validate(payload: { sub?: unknown }): Promise<AuthUser> {
+    const user = typeof payload.sub === 'string' ? await this.users.findById(payload.sub) : null;
+    if (!user?.isActive) throw new UnauthorizedException('invalid or expired token');
+    return toAuthUser(user, { kind: 'jwt' });
+  }
+}

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, type Prisma, type VideoFile } from '@app/database';
+import type { Page } from '../common/dto/pagination-query.dto';
+
+@Injectable()
+export class VideosRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The video when it belongs to this project; null otherwise. */
+  findInProject(projectId: string, videoId: string): Promise<VideoFile | null> {
+    return this.prisma.videoFile.findFirst({ where: { id: videoId, projectId } });
+  }
+
+  /** Read-only: the page and the total side by side, no transaction. */
+  async page(
+    where: Prisma.VideoFileWhereInput,
+    window: { skip: number; take: number },
+  ): Promise<Omit<Page<VideoFile>, 'page' | 'limit'>> {
+    const [items, total] = await Promise.all([
+      this.prisma.videoFile.findMany({
+        where,
+        orderBy: [{ uploadedAt: 'desc' }, { id: 'desc' }],
+        ...window,
+      }),
+      this.prisma.videoFile.count({ where }),
+    ]);
+    return { items, total };
+  }
+
+  create(data: Prisma.VideoFileUncheckedCreateInput): Promise<VideoFile> {
+    return this.prisma.videoFile.create({ data });
+  }
+
+  setGroup(videoId: string, groupId: string | null): Promise<VideoFile> {
+    return this.prisma.videoFile.update({ where: { id: videoId }, data: { groupId } });
+  }
+
+  async delete(videoId: string): Promise<void> {
+    await this.prisma.videoFile.delete({ where: { id: videoId } });
+  }
+}
