@@ -34,11 +34,10 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       setupFiles: ['<rootDir>/test/support/per-file-env.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.ts'],
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       slowTestThreshold: 30,
-      // Real servers and processes on a 2-core machine running files in parallel: a test that
-      // takes 2 s alone can take 6 s under load. Files that need more set their own.
-      testTimeout: 30_000,
+      // Timeouts: test/support/timeouts.ts (30 s; a project's testTimeout does not reach hooks).
     },
   ],
 };

@@ -160,8 +160,20 @@ describe('the OpenAPI document', () => {
         else scoped[name] = op['x-required-scopes'];
       }
     }
+    // Key management and the operators' routes take a JWT only.
     expect(jwtOnly.sort()).toEqual(
-      [`get ${P}/api-keys`, `post ${P}/api-keys`, `delete ${P}/api-keys/{id}`].sort(),
+      [
+        `get ${P}/api-keys`,
+        `post ${P}/api-keys`,
+        `delete ${P}/api-keys/{id}`,
+        `get ${P}/admin/audit-logs`,
+        `get ${P}/admin/users`,
+        `get ${P}/admin/users/{id}`,
+        `post ${P}/admin/users/{id}/credits`,
+        `post ${P}/admin/users/{id}/deactivate`,
+        `post ${P}/admin/users/{id}/reactivate`,
+        `put ${P}/admin/users/{id}/licence`,
+      ].sort(),
     );
     expect(scoped).toMatchObject({
       [`get ${P}/users/me`]: ['read'],
