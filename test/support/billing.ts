@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { natsNames } from '@app/contracts';
+import { BillingNatsServer } from '@app/messaging';
 
 export interface TestBilling {
   app: INestApplication;
@@ -18,11 +19,9 @@ export async function startBilling(): Promise<TestBilling> {
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
   app.connectMicroservice<MicroserviceOptions>(
     {
-      transport: Transport.NATS,
-      options: {
-        servers: [process.env.NATS_URL ?? 'nats://127.0.0.1:4222'],
-        queue: natsNames().billing.queue,
-      },
+      strategy: new BillingNatsServer(natsNames().prefix, [
+        process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      ]),
     },
     { inheritAppConfig: true },
   );

@@ -4,8 +4,9 @@ import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { natsNames } from '@app/contracts';
+import { BillingNatsServer } from '@app/messaging';
 import { BillingModule } from './billing.module';
 
 /** Billing answers NATS request-reply messages; a small HTTP side serves health and metrics. */
@@ -16,10 +17,7 @@ async function bootstrap(): Promise<void> {
   const config = app.get(ConfigService);
   const names = natsNames(config.getOrThrow<string>('NATS_PREFIX'));
   app.connectMicroservice<MicroserviceOptions>(
-    {
-      transport: Transport.NATS,
-      options: { servers: [config.getOrThrow<string>('NATS_URL')], queue: names.billing.queue },
-    },
+    { strategy: new BillingNatsServer(names.prefix, [config.getOrThrow<string>('NATS_URL')]) },
     { inheritAppConfig: true },
   );
   app.enableShutdownHooks();

@@ -5,6 +5,33 @@
  * where the names are needed (a provider, a beforeAll), never at module level: the default
  * prefix is read from the environment at call time.
  */
+/**
+ * Billing's request-reply subjects without the deployment prefix: constants, so the billing
+ * handlers' @MessagePattern decorators can name them at load time; the billing server adds the
+ * prefix when it subscribes (libs/messaging PrefixedNatsServer), and clients use natsNames().
+ */
+export const BILLING_SUBJECTS = {
+  balance: 'billing.balance',
+  purchase: 'billing.purchase',
+  reserveForJob: 'billing.job.reserve',
+  settleJob: 'billing.job.settle',
+  transactions: 'billing.transactions',
+  licenceCheck: 'billing.licence.check',
+  estimate: 'billing.estimate',
+  paymentRefund: 'billing.payment.refund',
+  adjustCredits: 'billing.credits.adjust',
+  setLicence: 'billing.licence.set',
+} as const;
+
+function withPrefix<T extends Record<string, string>>(
+  prefix: string,
+  subjects: T,
+): { [K in keyof T]: string } {
+  return Object.fromEntries(Object.entries(subjects).map(([k, v]) => [k, `${prefix}.${v}`])) as {
+    [K in keyof T]: string;
+  };
+}
+
 export function natsNames(prefix: string = process.env.NATS_PREFIX || 'vmp') {
   const upper = prefix.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
   const jobsStream = `${upper}_MEDIA_JOBS`;
@@ -14,16 +41,7 @@ export function natsNames(prefix: string = process.env.NATS_PREFIX || 'vmp') {
     billing: {
       /** Queue group shared by billing instances: each request is answered once. */
       queue: `${prefix}-billing`,
-      balance: `${prefix}.billing.balance`,
-      purchase: `${prefix}.billing.purchase`,
-      reserveForJob: `${prefix}.billing.job.reserve`,
-      settleJob: `${prefix}.billing.job.settle`,
-      transactions: `${prefix}.billing.transactions`,
-      licenceCheck: `${prefix}.billing.licence.check`,
-      estimate: `${prefix}.billing.estimate`,
-      paymentRefund: `${prefix}.billing.payment.refund`,
-      adjustCredits: `${prefix}.billing.credits.adjust`,
-      setLicence: `${prefix}.billing.licence.set`,
+      ...withPrefix(prefix, BILLING_SUBJECTS),
     },
     media: {
       /** JetStream work-queue stream of media jobs (one delivery per job to one worker). */

@@ -1,22 +1,19 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AdjustCreditsRequest, natsNames, PaymentRefundRequest } from '@app/contracts';
+import { AdjustCreditsRequest, BILLING_SUBJECTS, PaymentRefundRequest } from '@app/contracts';
 import { handleMessage } from '../billing-handlers';
 import { AdjustmentsService } from './adjustments.service';
-
-/** Subjects are read when this file loads: main.ts loads .env first (dotenv/config). */
-const SUBJECTS = natsNames().billing;
 
 @Controller()
 export class AdjustmentsController {
   constructor(private readonly adjustments: AdjustmentsService) {}
 
-  @MessagePattern(SUBJECTS.paymentRefund)
+  @MessagePattern(BILLING_SUBJECTS.paymentRefund)
   refundPayment(@Payload() data: unknown) {
     return handleMessage(PaymentRefundRequest, data, (r) => this.adjustments.refundPayment(r));
   }
 
-  @MessagePattern(SUBJECTS.adjustCredits)
+  @MessagePattern(BILLING_SUBJECTS.adjustCredits)
   adjust(@Payload() data: unknown) {
     return handleMessage(AdjustCreditsRequest, data, (r) => this.adjustments.adjust(r));
   }

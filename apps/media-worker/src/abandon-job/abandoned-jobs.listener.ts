@@ -25,16 +25,13 @@ export class AbandonedJobsListener implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    const { jobsStream, workersConsumer } = this.names.media;
-    this.subscription = this.nc.subscribe(
-      `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${jobsStream}.${workersConsumer}`,
-      {
-        queue: `${workersConsumer}_ADVISORIES`,
-        callback: (error, msg) => {
-          if (!error) void this.handle(decodeJson(msg.data) as { stream_seq?: number });
-        },
+    const { maxDeliveriesAdvisory, advisoriesQueue } = this.names.media;
+    this.subscription = this.nc.subscribe(maxDeliveriesAdvisory, {
+      queue: advisoriesQueue,
+      callback: (error, msg) => {
+        if (!error) void this.handle(decodeJson(msg.data) as { stream_seq?: number });
       },
-    );
+    });
   }
 
   private async handle(advisory: { stream_seq?: number }): Promise<void> {
