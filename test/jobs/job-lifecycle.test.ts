@@ -1,7 +1,8 @@
 import { InvalidJobSnapshotError, toJobSnapshot } from '@app/contracts';
 import type { PrismaService } from '@app/database';
-import { ActiveJobExistsError, JobLifecycle } from '@app/jobs';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import type { Client } from 'pg';
+import { ActiveJobExistsError, JobLifecycle, JobProjectGoneError } from '@app/jobs';
+import { createTestDatabase, withPg, type TestDatabase } from '../support/database';
 
 let db: TestDatabase;
 let lifecycle: JobLifecycle;
@@ -169,3 +170,40 @@ describe('cancelling, failing, discarding', () => {
     );
   });
 });
+
+describe('a job start and a project delete', () => {
+  it('never interleave: a start waiting on a deleting project finds it gone (no orphan job)', async () => {
+    const projectId = await project();
+    await withPg(db.url, async (c) => {
+      // A delete in progress holds the project's row lock, as ProjectsRepository.deleteIdle does.
+      await c.query('BEGIN');
+      await c.query('SELECT id FROM projects WHERE id = $1 FOR UPDATE', [projectId]);
+      const start = lifecycle.create(newJob(projectId)).then(
+        () => 'created',
+        (e: Error) => e,
+      );
+      // The start is blocked on the lock until the delete commits.
+      await waitFor(async () => (await locksWaitingOn(c)) > 0);
+      await c.query('DELETE FROM projects WHERE id = $1', [projectId]);
+      await c.query('COMMIT');
+      expect(await start).toBeInstanceOf(JobProjectGoneError);
+    });
+    expect(await db.prisma.processingJob.count({ where: { projectId } })).toBe(0);
+  });
+});
+
+async function locksWaitingOn(c: Client): Promise<number> {
+  const { rows } = await c.query<{ n: string }>(
+    `SELECT count(*) AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+  );
+  return Number(rows[0].n);
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -164,8 +164,10 @@ export class FakeProjectsRepository {
     Object.assign(p, changes);
     return p;
   }
-  async delete(projectId: string) {
-    const p = this.rows.get(projectId)!;
+  async deleteIdle(projectId: string) {
+    const p = this.rows.get(projectId);
+    if (!p) return null;
+    if (p.status === 'PROCESSING' || (this.activeJobs.get(projectId) ?? 0) > 0) return 'busy';
     this.rows.delete(projectId);
     return p;
   }

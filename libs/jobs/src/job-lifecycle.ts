@@ -60,6 +60,14 @@ export class ActiveJobExistsError extends Error {
   }
 }
 
+/** The project was deleted while its job was being created. */
+export class JobProjectGoneError extends Error {
+  constructor(readonly projectId: string) {
+    super('project not found');
+    this.name = 'JobProjectGoneError';
+  }
+}
+
 /**
  * The one place that writes a job's lifecycle: processing_jobs, output_files, and the project
  * status that follows each change (docs/jobs.md). Every status change is a conditional UPDATE
@@ -74,6 +82,11 @@ export class JobLifecycle {
   async create(job: NewJob): Promise<ProcessingJob> {
     try {
       return await this.prisma.$transaction(async (tx) => {
+        // The project's row lock orders this start against a delete of the project (which
+        // takes the same lock): a job is never created for a project being deleted.
+        const locked = await tx.$queryRaw<{ id: string }[]>`
+          SELECT id FROM projects WHERE id = ${job.projectId} FOR UPDATE`;
+        if (!locked.length) throw new JobProjectGoneError(job.projectId);
         const active = await tx.processingJob.count({
           where: { projectId: job.projectId, status: { in: [...ACTIVE_JOB_STATUSES] } },
         });

@@ -86,8 +86,21 @@ export class ProjectsRepository {
     return this.prisma.project.update({ where: { id: projectId }, data: changes });
   }
 
-  /** The row; the database cascades to groups, videos, jobs and outputs. */
-  delete(projectId: string): Promise<Project> {
-    return this.prisma.project.delete({ where: { id: projectId } });
+  /**
+   * The row, unless one of its jobs is pending or running ('busy'); the database cascades to
+   * groups, videos, jobs and outputs. The row lock is the one a job start takes (JobLifecycle
+   * .create), so a delete and a start never interleave.
+   */
+  deleteIdle(projectId: string): Promise<Project | 'busy' | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<{ status: string }[]>`
+        SELECT status FROM projects WHERE id = ${projectId} FOR UPDATE`;
+      if (!locked.length) return null;
+      const active = await tx.processingJob.count({
+        where: { projectId, status: { in: [...ACTIVE_JOB_STATUSES] } },
+      });
+      if (active || locked[0].status === 'PROCESSING') return 'busy';
+      return tx.project.delete({ where: { id: projectId } });
+    });
   }
 }

@@ -15,6 +15,8 @@ import type { CreateProjectDto, ListProjectsQueryDto, UpdateProjectDto } from '.
 import type { ProjectSettingsDto } from './dto/project-settings.dto';
 import { ProjectsRepository, type ProjectDetail } from './projects.repository';
 
+const RUNNING = 'a job of this project is running; wait for it or cancel it';
+
 @Injectable()
 export class ProjectsService {
   constructor(
@@ -67,8 +69,10 @@ export class ProjectsService {
 
   /** The row and everything under it (database cascade), then its files in storage. */
   async remove(user: AuthUser, id: string): Promise<void> {
-    await this.assertIdle(user.id, id);
-    const project = await this.projects.delete(id);
+    await this.projects.assertOwned(user.id, id);
+    const project = await this.projects.deleteIdle(id);
+    if (project === 'busy') throw new ConflictException(RUNNING);
+    if (!project) throw new NotFoundException('project not found');
     await this.audit.record(user, {
       action: 'project.deleted',
       targetType: 'project',
@@ -82,7 +86,7 @@ export class ProjectsService {
   private async assertIdle(userId: string, id: string): Promise<void> {
     const project = await this.projects.assertOwned(userId, id);
     if (project.status === 'PROCESSING' || (await this.projects.countActiveJobs(id)) > 0) {
-      throw new ConflictException('a job of this project is running; wait for it or cancel it');
+      throw new ConflictException(RUNNING);
     }
   }
 

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { createHash, randomInt } from 'node:crypto';
 import type { ProcessingJob } from '@app/database';
-import { ActiveJobExistsError, JobLifecycle, type NewJob } from '@app/jobs';
+import { ActiveJobExistsError, JobLifecycle, JobProjectGoneError, type NewJob } from '@app/jobs';
 import { ProjectsRepository } from '../../projects/projects.repository';
 import { JobQueuePublisher } from '../job-queue.publisher';
 import { planJob } from '../job-planning';
@@ -104,6 +104,7 @@ export class CreateJob {
       return await this.lifecycle.create(job);
     } catch (e) {
       if (e instanceof ActiveJobExistsError) throw new ConflictException(e.message);
+      if (e instanceof JobProjectGoneError) throw new NotFoundException(e.message);
       throw e;
     }
   }
