@@ -5,6 +5,7 @@ import { startGateway, type TestGateway } from '../support/gateway';
 import { startBilling, type TestBilling } from '../support/billing';
 import { fund, registerUser } from '../support/factories';
 import { mixableProject } from '../support/mixing-project';
+import { ACTIVE_JOB_STATUSES } from '@app/contracts';
 
 // Starts through the real gateway and billing (no worker: accepted jobs stay PENDING).
 process.env.BILLING_TIMEOUT_MS = '1500';
@@ -59,7 +60,7 @@ describe('starting jobs: billing decides', () => {
     expect(await credits(user.id)).toBe(100 - job.creditsReserved);
     expect(
       await db.prisma.processingJob.count({
-        where: { project: { userId: user.id }, status: { in: ['PENDING', 'PROCESSING'] } },
+        where: { project: { userId: user.id }, status: { in: [...ACTIVE_JOB_STATUSES] } },
       }),
     ).toBe(1);
     expect(

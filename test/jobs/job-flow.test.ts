@@ -9,6 +9,7 @@ import { startBilling, type TestBilling } from '../support/billing';
 import { startWorker, type TestWorker } from '../support/worker';
 import { createProject, fund, projectSettings, registerUser } from '../support/factories';
 import { clip } from '../support/clips';
+import { FINAL_JOB_STATUSES } from '@app/contracts';
 
 jest.setTimeout(120_000);
 
@@ -33,7 +34,7 @@ afterAll(async () => {
 async function waitForJob(
   token: string,
   jobId: string,
-  final = ['COMPLETED', 'FAILED', 'CANCELLED'],
+  final: readonly string[] = FINAL_JOB_STATUSES,
 ) {
   for (let i = 0; i < 600; i++) {
     const res = await request(gw.server)

@@ -8,9 +8,10 @@ import {
   LicenseType,
   ProjectStatus,
   TransactionType,
+  UserRole,
 } from '../../database/src/generated/prisma/enums';
 
-export { JobStatus, LicenseType, ProjectStatus, TransactionType };
+export { JobStatus, LicenseType, ProjectStatus, TransactionType, UserRole };
 
 const valuesOf = <T extends Record<string, string>>(e: T) =>
   Object.values(e) as [T[keyof T], ...T[keyof T][]];
@@ -19,6 +20,7 @@ export const JOB_STATUSES = valuesOf(JobStatus);
 export const PROJECT_STATUSES = valuesOf(ProjectStatus);
 export const LICENSE_TYPES = valuesOf(LicenseType);
 export const TRANSACTION_TYPES = valuesOf(TransactionType);
+export const USER_ROLES = valuesOf(UserRole);
 
 /** A job that holds its project (and credits): not yet in a final state. */
 export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = [JobStatus.PENDING, JobStatus.PROCESSING];

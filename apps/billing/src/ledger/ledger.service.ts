@@ -9,6 +9,7 @@ import {
   type TransactionReply,
   type TransactionsPageReply,
   type TransactionsRequest,
+  FINAL_JOB_STATUSES,
 } from '@app/contracts';
 import { isUniqueViolation } from '@app/database';
 import { creditsMoved, requestContext } from '@app/observability';
@@ -26,7 +27,7 @@ export const purchaseRef = (paymentReference: string) => `purchase:${paymentRefe
 export const reserveRef = (jobId: string) => `job:${jobId}:reserve`;
 export const refundRef = (jobId: string) => `job:${jobId}:refund`;
 
-const FINAL = ['COMPLETED', 'FAILED', 'CANCELLED'];
+const FINAL: readonly string[] = FINAL_JOB_STATUSES;
 
 /** Who asked for a settlement: a settle message, or the reconciler. */
 export type SettledBy = 'settle' | 'reconciler';

@@ -14,7 +14,13 @@ import {
   IsArray,
 } from 'class-validator';
 
-import { QUALITIES, TRANSACTION_TYPES, type Quality, type TransactionType } from '../enums';
+import {
+  QUALITIES,
+  TRANSACTION_TYPES,
+  type LicenseType,
+  type Quality,
+  type TransactionType,
+} from '../enums';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -88,7 +94,7 @@ export class EstimateRequest {
 
 export interface BalanceReply {
   credits: number;
-  licenseType: 'FREE' | 'PREMIUM' | 'ENTERPRISE';
+  licenseType: LicenseType;
   licenseExpiry: string | null;
 }
 

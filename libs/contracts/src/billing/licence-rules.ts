@@ -1,6 +1,7 @@
+import type { LicenseType } from '../enums';
 import type { JobSnapshot } from '../media/job-snapshot';
 
-export type LicenceType = 'FREE' | 'PREMIUM' | 'ENTERPRISE';
+export type LicenceType = LicenseType;
 type Quality = JobSnapshot['quality'];
 
 export interface LicenceLimits {

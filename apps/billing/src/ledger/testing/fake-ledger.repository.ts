@@ -1,4 +1,4 @@
-import type { TransactionType } from '@app/contracts';
+import { ACTIVE_JOB_STATUSES, type TransactionType } from '@app/contracts';
 import type { JobStatus } from '@app/database';
 import type {
   Account,
@@ -121,7 +121,7 @@ export class FakeLedgerRepository implements Pick<LedgerRepository, keyof Ledger
         job &&
         job.id !== exceptJobId &&
         e.reference === `job:${job.id}:reserve` &&
-        ['PENDING', 'PROCESSING'].includes(job.status) &&
+        ACTIVE_JOB_STATUSES.includes(job.status as JobStatus) &&
         !state.settlements.has(job.id)
       );
     }).length;

@@ -15,7 +15,7 @@ import {
   NotEquals,
   ValidateIf,
 } from 'class-validator';
-import { LICENSE_TYPES, type LicenseType } from '@app/contracts';
+import { LICENSE_TYPES, USER_ROLES, type LicenseType } from '@app/contracts';
 import { PaginationQueryDto } from '../../common/dto/pagination-query.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -104,7 +104,7 @@ export class AdminUserDto {
   @ApiProperty() email!: string;
   @ApiProperty() firstName!: string;
   @ApiProperty() lastName!: string;
-  @ApiProperty({ enum: ['USER', 'ADMIN'] }) role!: string;
+  @ApiProperty({ enum: USER_ROLES }) role!: string;
   @ApiProperty() isActive!: boolean;
   @ApiProperty() credits!: number;
   @ApiProperty({ enum: LICENSE_TYPES }) licenseType!: string;

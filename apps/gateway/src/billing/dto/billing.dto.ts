@@ -11,7 +11,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { TRANSACTION_TYPES } from '@app/contracts';
+import { LICENSE_TYPES, TRANSACTION_TYPES } from '@app/contracts';
 import { PaginationQueryDto } from '../../common/dto/pagination-query.dto';
 
 export class PurchaseDto {
@@ -42,7 +42,7 @@ export class TransactionsQueryDto extends PaginationQueryDto {
 
 export class BalanceDto {
   @ApiProperty({ example: 1000 }) credits!: number;
-  @ApiProperty({ enum: ['FREE', 'PREMIUM', 'ENTERPRISE'] }) licenseType!: string;
+  @ApiProperty({ enum: LICENSE_TYPES }) licenseType!: string;
   @ApiProperty({ type: String, nullable: true, example: '2027-11-25T00:00:00.000Z' })
   licenseExpiry!: string | null;
 }

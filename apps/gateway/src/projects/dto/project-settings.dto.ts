@@ -17,7 +17,14 @@ import {
   ValidationArguments,
   registerDecorator,
 } from 'class-validator';
-import { ASPECT_RATIOS, DYNAMIC_FIELDS, OUTPUT_FORMATS, QUALITIES } from '@app/mixing';
+import {
+  ASPECT_RATIOS,
+  DYNAMIC_FIELDS,
+  OUTPUT_FORMATS,
+  QUALITIES,
+  type MixingMode,
+  type OutputFormat,
+} from '@app/mixing';
 import { NoControlCharacters } from '../../common/no-control-characters';
 
 export const METADATA_LIMITS = { keys: 50, keyLength: 64, valueLength: 1024 } as const;
@@ -99,11 +106,11 @@ export class GroupSeedDto {
 export class ProjectSettingsDto {
   @ApiProperty({ enum: ['AUTO', 'MANUAL'], example: 'MANUAL' })
   @IsIn(['AUTO', 'MANUAL'])
-  mixingMode!: 'AUTO' | 'MANUAL';
+  mixingMode!: MixingMode;
 
   @ApiProperty({ enum: OUTPUT_FORMATS, example: 'MP4' })
   @IsIn(OUTPUT_FORMATS as unknown as string[])
-  outputFormat!: 'MP4' | 'MOV' | 'AVI';
+  outputFormat!: OutputFormat;
 
   @ApiProperty({ enum: QUALITIES, example: 'HIGH' })
   @IsIn(QUALITIES as unknown as string[])

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { User } from '@app/database';
+import { LICENSE_TYPES } from '@app/contracts';
 
 export class UserDto {
   @ApiProperty({ example: 'cmwvm0gju0000a97d18hs8uu1' }) id!: string;
@@ -8,7 +9,7 @@ export class UserDto {
   @ApiProperty({ example: 'Silva' }) lastName!: string;
   @ApiProperty({ example: true }) isActive!: boolean;
   @ApiProperty({ example: 0 }) credits!: number;
-  @ApiProperty({ enum: ['FREE', 'PREMIUM', 'ENTERPRISE'], example: 'FREE' }) licenseType!: string;
+  @ApiProperty({ enum: LICENSE_TYPES, example: 'FREE' }) licenseType!: string;
   @ApiProperty({ type: String, nullable: true, example: null }) licenseExpiry!: Date | null;
   @ApiProperty() createdAt!: Date;
 
