@@ -46,14 +46,20 @@ export class AdminController {
   constructor(private readonly admin: AdminService) {}
 
   @Get('users')
-  @ApiOperation({ summary: 'Users, newest first; filter by part of the email or licence' })
+  @ApiOperation({
+    operationId: 'adminListUsers',
+    summary: 'Users, newest first; filter by part of the email or licence',
+  })
   @ApiOkResponse({ type: AdminUserPageDto })
   listUsers(@CurrentUser() op: AuthUser, @Query() q: AdminUsersQueryDto) {
     return this.admin.listUsers(op, q);
   }
 
   @Get('users/:id')
-  @ApiOperation({ summary: 'A user with balance, licence, role, active flag and counts' })
+  @ApiOperation({
+    operationId: 'adminGetUser',
+    summary: 'A user with balance, licence, role, active flag and counts',
+  })
   @ApiOkResponse({ type: AdminUserDetailDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto })
   findUser(@CurrentUser() op: AuthUser, @Param('id') id: string) {
@@ -62,6 +68,7 @@ export class AdminController {
 
   @Post('users/:id/credits')
   @ApiOperation({
+    operationId: 'adminAdjustCredits',
     summary: 'Grant (positive) or take back (negative, never below 0) credits, with a reason',
     description: 'A ledger entry of type ADJUSTMENT with the operator as actor; audited.',
   })
@@ -78,7 +85,10 @@ export class AdminController {
   }
 
   @Put('users/:id/licence')
-  @ApiOperation({ summary: "Set the user's licence and expiry; audited as licence.changed" })
+  @ApiOperation({
+    operationId: 'adminSetLicence',
+    summary: "Set the user's licence and expiry; audited as licence.changed",
+  })
   @ApiOkResponse({ type: LicenceResultDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto })
@@ -88,7 +98,10 @@ export class AdminController {
 
   @Post('users/:id/deactivate')
   @HttpCode(200)
-  @ApiOperation({ summary: "Deactivate: the user's tokens and API keys stop working at once" })
+  @ApiOperation({
+    operationId: 'adminDeactivateUser',
+    summary: "Deactivate: the user's tokens and API keys stop working at once",
+  })
   @ApiOkResponse({ type: AdminUserDetailDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto })
   deactivate(@CurrentUser() op: AuthUser, @Param('id') id: string) {
@@ -97,7 +110,7 @@ export class AdminController {
 
   @Post('users/:id/reactivate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Reactivate a deactivated user' })
+  @ApiOperation({ operationId: 'adminReactivateUser', summary: 'Reactivate a deactivated user' })
   @ApiOkResponse({ type: AdminUserDetailDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto })
   reactivate(@CurrentUser() op: AuthUser, @Param('id') id: string) {
@@ -105,7 +118,10 @@ export class AdminController {
   }
 
   @Get('audit-logs')
-  @ApiOperation({ summary: 'The audit log, newest first, filtered by actor, action and time' })
+  @ApiOperation({
+    operationId: 'adminListAuditLogs',
+    summary: 'The audit log, newest first, filtered by actor, action and time',
+  })
   @ApiOkResponse({ type: AuditLogPageDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto })
   auditLogs(@CurrentUser() op: AuthUser, @Query() q: AuditLogsQueryDto) {

@@ -23,6 +23,7 @@ export class ApiKeysController {
 
   @Post()
   @ApiOperation({
+    operationId: 'createApiKey',
     summary: 'Create an API key with its scopes; the key is shown once and stored only as a hash',
     description: JWT_ONLY,
   })
@@ -42,7 +43,11 @@ export class ApiKeysController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The caller's keys, without secrets", description: JWT_ONLY })
+  @ApiOperation({
+    operationId: 'listApiKeys',
+    summary: "The caller's keys, without secrets",
+    description: JWT_ONLY,
+  })
   @ApiOkResponse({ type: [ApiKeyDto] })
   async list(@CurrentUser() user: AuthUser): Promise<ApiKeyDto[]> {
     return (await this.keys.list(user.id)).map(ApiKeyDto.from);
@@ -50,7 +55,11 @@ export class ApiKeysController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke a key: it stops working at once', description: JWT_ONLY })
+  @ApiOperation({
+    operationId: 'revokeApiKey',
+    summary: 'Revoke a key: it stops working at once',
+    description: JWT_ONLY,
+  })
   @ApiNoContentResponse()
   @ApiResponse({ status: 404, type: ErrorResponseDto })
   async revoke(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<void> {

@@ -23,7 +23,10 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
-  @ApiOperation({ summary: 'Create an account (bcrypt cost 12) and sign in' })
+  @ApiOperation({
+    operationId: 'register',
+    summary: 'Create an account (bcrypt cost 12) and sign in',
+  })
   @ApiCreatedResponse({ type: RegisteredDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto })
   @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'email already registered' })
@@ -34,7 +37,7 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Exchange email and password for a JWT' })
+  @ApiOperation({ operationId: 'login', summary: 'Exchange email and password for a JWT' })
   @ApiOkResponse({ type: TokenDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto })
   @ApiResponse({

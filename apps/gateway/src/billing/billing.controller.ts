@@ -34,7 +34,7 @@ export class BillingController {
   constructor(private readonly billing: BillingClient) {}
 
   @Get('balance')
-  @ApiOperation({ summary: 'Credits and licence of the caller' })
+  @ApiOperation({ operationId: 'getBalance', summary: 'Credits and licence of the caller' })
   @ApiOkResponse({ type: BalanceDto })
   balance(@CurrentUser() user: AuthUser): Promise<BalanceReply> {
     return this.billing.request<BalanceReply>('balance', { userId: user.id });
@@ -43,6 +43,7 @@ export class BillingController {
   @Post('purchase')
   @UseGuards(SelfPurchaseGuard)
   @ApiOperation({
+    operationId: 'purchaseCredits',
     summary: 'Development only: add credits without paying; idempotent by paymentReference',
     description:
       'Exists only with PAYMENTS_PROVIDER=dev and NODE_ENV development or test, for local demos; ' +
@@ -66,7 +67,10 @@ export class BillingController {
   }
 
   @Get('transactions')
-  @ApiOperation({ summary: "The caller's credit transactions, newest first" })
+  @ApiOperation({
+    operationId: 'listTransactions',
+    summary: "The caller's credit transactions, newest first",
+  })
   @ApiOkResponse({ type: TransactionPageDto })
   transactions(
     @CurrentUser() user: AuthUser,

@@ -15,7 +15,10 @@ export class OutputsController {
 
   @Get(':id/download')
   @Authenticated('read')
-  @ApiOperation({ summary: 'Download an output file; supports HTTP Range (206)' })
+  @ApiOperation({
+    operationId: 'downloadOutput',
+    summary: 'Download an output file; supports HTTP Range (206)',
+  })
   @ApiProduces('video/mp4', 'video/quicktime', 'video/x-msvideo')
   @ApiResponse({ status: 200, description: 'the whole file' })
   @ApiResponse({ status: 206, description: 'the requested byte range' })

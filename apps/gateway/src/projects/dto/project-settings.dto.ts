@@ -122,6 +122,7 @@ export class ProjectSettingsDto {
 
   @ApiPropertyOptional({
     enum: ASPECT_RATIOS,
+    example: '9:16',
     description: 'default: the shape of the first group’s first clip',
   })
   @IsOptional()
