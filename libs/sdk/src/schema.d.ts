@@ -1280,6 +1280,7 @@ export interface operations {
                     "application/json": components["schemas"]["RegisteredDto"];
                 };
             };
+            /** @description invalid input; details name each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1329,6 +1330,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenDto"];
                 };
             };
+            /** @description invalid input; details name each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1461,6 +1463,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedApiKeyDto"];
                 };
             };
+            /** @description invalid input; details name each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1533,6 +1536,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description no such key of the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1610,6 +1614,7 @@ export interface operations {
                     "application/json": components["schemas"]["TransactionDto"];
                 };
             };
+            /** @description invalid input; details name each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1976,6 +1981,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description no such project of the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2021,6 +2027,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description no such project of the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2063,6 +2070,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectDto"];
                 };
             };
+            /** @description invalid input; details name each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2089,6 +2097,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description no such project of the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2179,6 +2188,7 @@ export interface operations {
                     "application/json": components["schemas"]["GroupDto"];
                 };
             };
+            /** @description invalid input; details name each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2248,6 +2258,7 @@ export interface operations {
                     "application/json": components["schemas"]["GroupDto"][];
                 };
             };
+            /** @description invalid input; details name each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2365,6 +2376,7 @@ export interface operations {
                     "application/json": components["schemas"]["GroupDto"];
                 };
             };
+            /** @description invalid input; details name each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3110,14 +3122,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "video/mp4": string;
+                    "video/quicktime": string;
+                    "video/x-msvideo": string;
+                };
             };
             /** @description the requested byte range */
             206: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "video/mp4": string;
+                    "video/quicktime": string;
+                    "video/x-msvideo": string;
+                };
             };
             /** @description missing or invalid credentials */
             401: {
@@ -3141,6 +3161,7 @@ export interface operations {
                     "video/x-msvideo": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description no such output of the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3548,6 +3569,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description no such user */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3581,6 +3603,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdjustCreditsResultDto"];
                 };
             };
+            /** @description invalid input; details name each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3611,6 +3634,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description no such user */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3653,6 +3677,7 @@ export interface operations {
                     "application/json": components["schemas"]["LicenceResultDto"];
                 };
             };
+            /** @description invalid input; details name each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3683,6 +3708,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description no such user */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3734,6 +3760,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description no such user */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3785,6 +3812,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description no such user */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3820,6 +3848,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditLogPageDto"];
                 };
             };
+            /** @description invalid input; details name each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;

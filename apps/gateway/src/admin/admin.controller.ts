@@ -61,7 +61,7 @@ export class AdminController {
     summary: 'A user with balance, licence, role, active flag and counts',
   })
   @ApiOkResponse({ type: AdminUserDetailDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'no such user' })
   findUser(@CurrentUser() op: AuthUser, @Param('id') id: string) {
     return this.admin.findUser(op, id);
   }
@@ -73,8 +73,12 @@ export class AdminController {
     description: 'A ledger entry of type ADJUSTMENT with the operator as actor; audited.',
   })
   @ApiCreatedResponse({ type: AdjustCreditsResultDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'no such user' })
   @ApiResponse({ status: 503, type: ErrorResponseDto, description: 'billing is unavailable' })
   adjustCredits(
     @CurrentUser() op: AuthUser,
@@ -90,8 +94,12 @@ export class AdminController {
     summary: "Set the user's licence and expiry; audited as licence.changed",
   })
   @ApiOkResponse({ type: LicenceResultDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'no such user' })
   setLicence(@CurrentUser() op: AuthUser, @Param('id') id: string, @Body() dto: SetLicenceDto) {
     return this.admin.setLicence(op, id, dto);
   }
@@ -103,7 +111,7 @@ export class AdminController {
     summary: "Deactivate: the user's tokens and API keys stop working at once",
   })
   @ApiOkResponse({ type: AdminUserDetailDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'no such user' })
   deactivate(@CurrentUser() op: AuthUser, @Param('id') id: string) {
     return this.admin.setActive(op, id, false);
   }
@@ -112,7 +120,7 @@ export class AdminController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'adminReactivateUser', summary: 'Reactivate a deactivated user' })
   @ApiOkResponse({ type: AdminUserDetailDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'no such user' })
   reactivate(@CurrentUser() op: AuthUser, @Param('id') id: string) {
     return this.admin.setActive(op, id, true);
   }
@@ -123,7 +131,11 @@ export class AdminController {
     summary: 'The audit log, newest first, filtered by actor, action and time',
   })
   @ApiOkResponse({ type: AuditLogPageDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
   auditLogs(@CurrentUser() op: AuthUser, @Query() q: AuditLogsQueryDto) {
     return this.admin.listAuditLogs(op, q);
   }

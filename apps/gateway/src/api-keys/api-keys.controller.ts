@@ -28,7 +28,11 @@ export class ApiKeysController {
     description: JWT_ONLY,
   })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
   @ApiResponse({
     status: 409,
     type: ErrorResponseDto,
@@ -61,7 +65,7 @@ export class ApiKeysController {
     description: JWT_ONLY,
   })
   @ApiNoContentResponse()
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'no such key of the caller' })
   async revoke(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<void> {
     await this.keys.revoke(user, id);
   }

@@ -28,7 +28,11 @@ export class AuthController {
     summary: 'Create an account (bcrypt cost 12) and sign in',
   })
   @ApiCreatedResponse({ type: RegisteredDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
   @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'email already registered' })
   async register(@Body() dto: RegisterDto): Promise<RegisteredDto> {
     const { user, accessToken } = await this.auth.register(dto);
@@ -39,7 +43,11 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'login', summary: 'Exchange email and password for a JWT' })
   @ApiOkResponse({ type: TokenDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
   @ApiResponse({
     status: 401,
     type: ErrorResponseDto,

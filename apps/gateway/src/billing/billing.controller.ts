@@ -51,7 +51,11 @@ export class BillingController {
   })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'not a development deployment' })
   @ApiCreatedResponse({ type: TransactionDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
   @ApiResponse({
     status: 409,
     type: ErrorResponseDto,

@@ -30,7 +30,11 @@ export class GroupsController {
     summary: 'Add a group; its order must be unique in the project',
   })
   @ApiCreatedResponse({ type: GroupDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
   @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'order taken' })
   async create(
     @CurrentUser() user: AuthUser,
@@ -55,7 +59,11 @@ export class GroupsController {
     summary: 'Reorder several groups in one transaction (swaps allowed)',
   })
   @ApiOkResponse({ type: [GroupDto] })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
   @ApiResponse({
     status: 409,
     type: ErrorResponseDto,
@@ -73,7 +81,11 @@ export class GroupsController {
   @Authenticated('write')
   @ApiOperation({ operationId: 'updateGroup', summary: 'Rename a group or change its order' })
   @ApiOkResponse({ type: GroupDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
   @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'order taken' })
   async update(
     @CurrentUser() user: AuthUser,

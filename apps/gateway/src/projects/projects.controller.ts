@@ -60,7 +60,11 @@ export class ProjectsController {
     summary: 'A project with its groups (ordered) and counts',
   })
   @ApiOkResponse({ type: ProjectDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 404,
+    type: ErrorResponseDto,
+    description: 'no such project of the caller',
+  })
   async get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<ProjectDto> {
     const p = await this.projects.get(user.id, id);
     return ProjectDto.from(p, {
@@ -76,8 +80,16 @@ export class ProjectsController {
     summary: 'Change name, description or settings (settings are replaced whole)',
   })
   @ApiOkResponse({ type: ProjectDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
+  @ApiResponse({
+    status: 404,
+    type: ErrorResponseDto,
+    description: 'no such project of the caller',
+  })
   @ApiResponse({
     status: 409,
     type: ErrorResponseDto,
@@ -99,7 +111,11 @@ export class ProjectsController {
     summary: 'Delete the project with its groups, videos, jobs, outputs and their files',
   })
   @ApiNoContentResponse()
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 404,
+    type: ErrorResponseDto,
+    description: 'no such project of the caller',
+  })
   @ApiResponse({
     status: 409,
     type: ErrorResponseDto,
