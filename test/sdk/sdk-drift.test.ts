@@ -10,6 +10,9 @@ import { SDK_DOCUMENT, SDK_TYPES, serializeDocument } from '../../scripts/sdk/ge
  * openapi-typescript's openapiTS + astToString), in memory, and compared with the committed files.
  */
 
+// openapi-typescript runs in a child Node process: seconds each, more on a loaded machine.
+jest.setTimeout(60_000);
+
 const root = path.resolve(__dirname, '../..');
 const TYPES_SCRIPT = path.join(root, 'scripts/sdk/openapi-types.mjs');
 const FIX = 'run npm run sdk:generate and commit libs/sdk';

@@ -2802,10 +2802,9 @@ export interface operations {
     createJob: {
         parameters: {
             query?: never;
-            header: {
-                "idempotency-key": string;
+            header?: {
                 /** @description same key and body within 24 h: the same job, nothing spent again */
-                "Idempotency-Key"?: string;
+                "idempotency-key"?: string;
             };
             path: {
                 id: string;

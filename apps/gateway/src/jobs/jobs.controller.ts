@@ -68,7 +68,7 @@ export class JobsController {
     summary: 'Start mixing per the project settings; reserves the credits',
   })
   @ApiHeader({
-    name: 'Idempotency-Key',
+    name: 'idempotency-key',
     required: false,
     description: 'same key and body within 24 h: the same job, nothing spent again',
   })
