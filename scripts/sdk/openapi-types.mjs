@@ -1,3 +1,4 @@
+/* global process, structuredClone -- a Node script */
 /**
  * The SDK's types from an OpenAPI document, with openapi-typescript's API (openapiTS +
  * astToString). One function for `npm run sdk:generate` and for the drift test, so both produce

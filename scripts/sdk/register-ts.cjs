@@ -1,3 +1,5 @@
+/* global require, __dirname -- a Node require hook, CommonJS by nature */
+/* eslint-disable @typescript-eslint/no-require-imports */
 /**
  * Lets plain Node run the project's TypeScript with decorator metadata (which tsx/esbuild do not
  * emit, and which Nest's Swagger scanner reads): each .ts file is compiled with swc, the same
