@@ -400,4 +400,22 @@ describe('the OpenAPI document, as the SDK reads it', () => {
     }
     expect(undocumented).toEqual([]);
   });
+
+  it('documents the errors each kind of input can cause', () => {
+    const missing: string[] = [];
+    for (const { method, path, op } of operations(gw.openApi)) {
+      const statuses = Object.keys(op.responses);
+      const expected = [
+        // A body or a query can be invalid; an id can name nothing of the caller's.
+        ...(op.requestBody || op.parameters?.some((p: any) => p.in === 'query') ? ['400'] : []),
+        ...(path.includes('{') ? ['404'] : []),
+        // Credentials can be missing, or a key can lack the scope.
+        ...(op.security ? ['401', '403'] : []),
+      ];
+      for (const status of expected) {
+        if (!statuses.includes(status)) missing.push(`${method} ${path}: ${status}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
 });

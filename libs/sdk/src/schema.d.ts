@@ -1691,6 +1691,15 @@ export interface operations {
                     "application/json": components["schemas"]["TransactionPageDto"];
                 };
             };
+            /** @description a bad page, limit or filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description missing or invalid credentials */
             401: {
                 headers: {
@@ -2447,6 +2456,15 @@ export interface operations {
                     "application/json": components["schemas"]["VideoPageDto"];
                 };
             };
+            /** @description a bad page, limit or filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description missing or invalid credentials */
             401: {
                 headers: {
@@ -2770,6 +2788,15 @@ export interface operations {
                     "application/json": components["schemas"]["JobPageDto"];
                 };
             };
+            /** @description a bad page or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description missing or invalid credentials */
             401: {
                 headers: {
@@ -2824,6 +2851,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobDto"];
+                };
+            };
+            /** @description a bad seed or Idempotency-Key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description missing or invalid credentials */
@@ -3501,6 +3537,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdminUserPageDto"];
+                };
+            };
+            /** @description a bad page, limit or filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description missing or invalid credentials */

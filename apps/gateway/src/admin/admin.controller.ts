@@ -51,6 +51,7 @@ export class AdminController {
     summary: 'Users, newest first; filter by part of the email or licence',
   })
   @ApiOkResponse({ type: AdminUserPageDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'a bad page, limit or filter' })
   listUsers(@CurrentUser() op: AuthUser, @Query() q: AdminUsersQueryDto) {
     return this.admin.listUsers(op, q);
   }

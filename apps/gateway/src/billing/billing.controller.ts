@@ -76,6 +76,7 @@ export class BillingController {
     summary: "The caller's credit transactions, newest first",
   })
   @ApiOkResponse({ type: TransactionPageDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'a bad page, limit or filter' })
   transactions(
     @CurrentUser() user: AuthUser,
     @Query() q: TransactionsQueryDto,

@@ -73,6 +73,11 @@ export class JobsController {
     description: 'same key and body within 24 h: the same job, nothing spent again',
   })
   @ApiAcceptedResponse({ type: JobDto, description: 'the job, PENDING' })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'a bad seed or Idempotency-Key',
+  })
   @ApiResponse({ status: 402, type: ErrorResponseDto, description: 'not enough credits' })
   @ApiResponse({
     status: 403,
@@ -115,6 +120,7 @@ export class JobsController {
   @Authenticated('read')
   @ApiOperation({ operationId: 'listJobs', summary: "The project's jobs, newest first" })
   @ApiOkResponse({ type: JobPageDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'a bad page or limit' })
   async list(
     @CurrentUser() user: AuthUser,
     @Param('id') projectId: string,

@@ -84,6 +84,7 @@ export class VideosController {
     summary: "The project's videos, newest first; ?groupId= filters (groupId=none: ungrouped)",
   })
   @ApiOkResponse({ type: VideoPageDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'a bad page, limit or filter' })
   async list(
     @CurrentUser() user: AuthUser,
     @Param('id') projectId: string,
