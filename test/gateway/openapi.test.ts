@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import request from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startGateway, type TestGateway } from '../support/gateway';
+import { buildOpenApiDocument } from '../../apps/gateway/src/openapi-document';
 
 let db: TestDatabase;
 let gw: TestGateway;
@@ -160,21 +161,13 @@ describe('the OpenAPI document', () => {
         else scoped[name] = op['x-required-scopes'];
       }
     }
-    // Key management and the operators' routes take a JWT only.
-    expect(jwtOnly.sort()).toEqual(
-      [
-        `get ${P}/api-keys`,
-        `post ${P}/api-keys`,
-        `delete ${P}/api-keys/{id}`,
-        `get ${P}/admin/audit-logs`,
-        `get ${P}/admin/users`,
-        `get ${P}/admin/users/{id}`,
-        `post ${P}/admin/users/{id}/credits`,
-        `post ${P}/admin/users/{id}/deactivate`,
-        `post ${P}/admin/users/{id}/reactivate`,
-        `put ${P}/admin/users/{id}/licence`,
-      ].sort(),
+    // Key management and every operator route take a JWT only.
+    const admin = (name: string) => name.includes(`${P}/admin/`);
+    expect(jwtOnly.filter((n) => !admin(n)).sort()).toEqual(
+      [`get ${P}/api-keys`, `post ${P}/api-keys`, `delete ${P}/api-keys/{id}`].sort(),
     );
+    expect(Object.keys(scoped).filter(admin)).toEqual([]);
+    expect(jwtOnly.filter(admin).length).toBeGreaterThanOrEqual(7);
     expect(scoped).toMatchObject({
       [`get ${P}/users/me`]: ['read'],
       [`get ${P}/projects`]: ['read'],
@@ -292,5 +285,137 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(user.properties)).toEqual(
       expect.arrayContaining(['id', 'email', 'credits', 'licenseType', 'licenseExpiry']),
     );
+  });
+});
+
+/** Every operation of a document, with its method and path. */
+const operations = (doc: Record<string, any>) =>
+  Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
+    Object.entries(item as Record<string, any>).map(([method, op]) => ({ method, path, op })),
+  );
+
+/** The probes answer 200 or 503 and take no input: the only operations without a 4xx. */
+const PROBES = ['get /health', 'get /health/ready'];
+
+describe('the OpenAPI document, as the SDK reads it', () => {
+  it('is the same document when built without servers (npm run sdk:generate)', async () => {
+    const built = await buildOpenApiDocument();
+    expect(JSON.parse(JSON.stringify(built))).toEqual(JSON.parse(JSON.stringify(gw.openApi)));
+  });
+
+  it('gives every operation a camelCase id, unique across the document', () => {
+    const ids = operations(gw.openApi).map(({ method, path, op }) => [
+      `${method} ${path}`,
+      op.operationId,
+    ]);
+    for (const [name, id] of ids) {
+      expect([name, id]).toEqual([name, expect.stringMatching(/^[a-z][a-zA-Z0-9]*$/)]);
+    }
+    const counts = new Map<string, number>();
+    for (const [, id] of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+    expect([...counts].filter(([, n]) => n > 1)).toEqual([]);
+  });
+
+  it('names the key operations as the SDK calls them', () => {
+    const byId = Object.fromEntries(
+      operations(gw.openApi).map(({ method, path, op }) => [op.operationId, `${method} ${path}`]),
+    );
+    expect(byId).toMatchObject({
+      register: `post ${P}/auth/register`,
+      login: `post ${P}/auth/login`,
+      getMe: `get ${P}/users/me`,
+      createApiKey: `post ${P}/api-keys`,
+      listApiKeys: `get ${P}/api-keys`,
+      revokeApiKey: `delete ${P}/api-keys/{id}`,
+      createProject: `post ${P}/projects`,
+      listProjects: `get ${P}/projects`,
+      getProject: `get ${P}/projects/{id}`,
+      updateProject: `patch ${P}/projects/{id}`,
+      deleteProject: `delete ${P}/projects/{id}`,
+      createGroup: `post ${P}/projects/{id}/groups`,
+      listGroups: `get ${P}/projects/{id}/groups`,
+      uploadVideo: `post ${P}/projects/{id}/videos`,
+      listVideos: `get ${P}/projects/{id}/videos`,
+      estimateJob: `post ${P}/projects/{id}/jobs/estimate`,
+      createJob: `post ${P}/projects/{id}/jobs`,
+      listJobs: `get ${P}/projects/{id}/jobs`,
+      getJob: `get ${P}/jobs/{id}`,
+      cancelJob: `post ${P}/jobs/{id}/cancel`,
+      listOutputs: `get ${P}/jobs/{id}/outputs`,
+      downloadOutput: `get ${P}/outputs/{id}/download`,
+      getBalance: `get ${P}/billing/balance`,
+      listTransactions: `get ${P}/billing/transactions`,
+      listPacks: `get ${P}/billing/packs`,
+      checkout: `post ${P}/billing/checkout`,
+      adminListUsers: `get ${P}/admin/users`,
+      adminGetUser: `get ${P}/admin/users/{id}`,
+      adminListAuditLogs: `get ${P}/admin/audit-logs`,
+    });
+  });
+
+  it('gives an example for every field of every request body', () => {
+    const schemas = gw.openApi.components?.schemas as Record<string, any>;
+    const resolve = (s: any): any => (s?.$ref ? schemas[s.$ref.split('/').pop()] : s);
+    /** The fields without an example, by path; nested objects and arrays are walked. */
+    const missing = (schema: any, at: string, seen: Set<any>): string[] => {
+      const s = resolve(schema);
+      if (!s || seen.has(s)) return [];
+      if (s.allOf) return s.allOf.flatMap((part: any) => missing(part, at, seen));
+      if (s.type === 'array') return missing(s.items, `${at}[]`, seen);
+      const props = Object.entries<any>(s.properties ?? {});
+      const next = new Set(seen).add(s);
+      return props.flatMap(([name, prop]) => {
+        const field = `${at}.${name}`;
+        const inner = resolve(prop.type === 'array' ? prop.items : prop);
+        // An object (or array of objects) is shown by the examples of its own fields.
+        if (inner?.properties || inner?.allOf) return missing(prop, field, next);
+        // A file has no meaningful example: it is the bytes of the upload.
+        if (prop.format === 'binary') return [];
+        return prop.example === undefined ? [field] : [];
+      });
+    };
+    const withBody = operations(gw.openApi).filter(({ op }) => op.requestBody);
+    expect(withBody.length).toBeGreaterThan(10);
+    const gaps = withBody.flatMap(({ op }) =>
+      Object.entries<any>(op.requestBody.content).flatMap(([type, media]) =>
+        missing(media.schema, `${op.operationId}(${type})`, new Set()),
+      ),
+    );
+    expect(gaps).toEqual([]);
+  });
+
+  it('describes every error response of every operation, with the error shape', () => {
+    const undocumented: string[] = [];
+    for (const { method, path, op } of operations(gw.openApi)) {
+      const name = `${method} ${path}`;
+      const errors = Object.entries<any>(op.responses).filter(([s]) => s >= '400' && s < '500');
+      if (!PROBES.includes(name) && errors.length === 0) undocumented.push(`${name}: no 4xx`);
+      for (const [status, response] of errors) {
+        if (!response.description?.trim()) undocumented.push(`${name} ${status}: no description`);
+        const refs = Object.values<any>(response.content ?? {}).map((m) => m.schema?.$ref);
+        if (!refs.includes('#/components/schemas/ErrorResponseDto')) {
+          undocumented.push(`${name} ${status}: not the error shape`);
+        }
+      }
+    }
+    expect(undocumented).toEqual([]);
+  });
+
+  it('documents the errors each kind of input can cause', () => {
+    const missing: string[] = [];
+    for (const { method, path, op } of operations(gw.openApi)) {
+      const statuses = Object.keys(op.responses);
+      const expected = [
+        // A body or a query can be invalid; an id can name nothing of the caller's.
+        ...(op.requestBody || op.parameters?.some((p: any) => p.in === 'query') ? ['400'] : []),
+        ...(path.includes('{') ? ['404'] : []),
+        // Credentials can be missing, or a key can lack the scope.
+        ...(op.security ? ['401', '403'] : []),
+      ];
+      for (const status of expected) {
+        if (!statuses.includes(status)) missing.push(`${method} ${path}: ${status}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });

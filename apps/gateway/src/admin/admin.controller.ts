@@ -46,28 +46,40 @@ export class AdminController {
   constructor(private readonly admin: AdminService) {}
 
   @Get('users')
-  @ApiOperation({ summary: 'Users, newest first; filter by part of the email or licence' })
+  @ApiOperation({
+    operationId: 'adminListUsers',
+    summary: 'Users, newest first; filter by part of the email or licence',
+  })
   @ApiOkResponse({ type: AdminUserPageDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'a bad page, limit or filter' })
   listUsers(@CurrentUser() op: AuthUser, @Query() q: AdminUsersQueryDto) {
     return this.admin.listUsers(op, q);
   }
 
   @Get('users/:id')
-  @ApiOperation({ summary: 'A user with balance, licence, role, active flag and counts' })
+  @ApiOperation({
+    operationId: 'adminGetUser',
+    summary: 'A user with balance, licence, role, active flag and counts',
+  })
   @ApiOkResponse({ type: AdminUserDetailDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'no such user' })
   findUser(@CurrentUser() op: AuthUser, @Param('id') id: string) {
     return this.admin.findUser(op, id);
   }
 
   @Post('users/:id/credits')
   @ApiOperation({
+    operationId: 'adminAdjustCredits',
     summary: 'Grant (positive) or take back (negative, never below 0) credits, with a reason',
     description: 'A ledger entry of type ADJUSTMENT with the operator as actor; audited.',
   })
   @ApiCreatedResponse({ type: AdjustCreditsResultDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'no such user' })
   @ApiResponse({ status: 503, type: ErrorResponseDto, description: 'billing is unavailable' })
   adjustCredits(
     @CurrentUser() op: AuthUser,
@@ -78,36 +90,53 @@ export class AdminController {
   }
 
   @Put('users/:id/licence')
-  @ApiOperation({ summary: "Set the user's licence and expiry; audited as licence.changed" })
+  @ApiOperation({
+    operationId: 'adminSetLicence',
+    summary: "Set the user's licence and expiry; audited as licence.changed",
+  })
   @ApiOkResponse({ type: LicenceResultDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'no such user' })
   setLicence(@CurrentUser() op: AuthUser, @Param('id') id: string, @Body() dto: SetLicenceDto) {
     return this.admin.setLicence(op, id, dto);
   }
 
   @Post('users/:id/deactivate')
   @HttpCode(200)
-  @ApiOperation({ summary: "Deactivate: the user's tokens and API keys stop working at once" })
+  @ApiOperation({
+    operationId: 'adminDeactivateUser',
+    summary: "Deactivate: the user's tokens and API keys stop working at once",
+  })
   @ApiOkResponse({ type: AdminUserDetailDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'no such user' })
   deactivate(@CurrentUser() op: AuthUser, @Param('id') id: string) {
     return this.admin.setActive(op, id, false);
   }
 
   @Post('users/:id/reactivate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Reactivate a deactivated user' })
+  @ApiOperation({ operationId: 'adminReactivateUser', summary: 'Reactivate a deactivated user' })
   @ApiOkResponse({ type: AdminUserDetailDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'no such user' })
   reactivate(@CurrentUser() op: AuthUser, @Param('id') id: string) {
     return this.admin.setActive(op, id, true);
   }
 
   @Get('audit-logs')
-  @ApiOperation({ summary: 'The audit log, newest first, filtered by actor, action and time' })
+  @ApiOperation({
+    operationId: 'adminListAuditLogs',
+    summary: 'The audit log, newest first, filtered by actor, action and time',
+  })
   @ApiOkResponse({ type: AuditLogPageDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
   auditLogs(@CurrentUser() op: AuthUser, @Query() q: AuditLogsQueryDto) {
     return this.admin.listAuditLogs(op, q);
   }

@@ -23,11 +23,16 @@ export class ApiKeysController {
 
   @Post()
   @ApiOperation({
+    operationId: 'createApiKey',
     summary: 'Create an API key with its scopes; the key is shown once and stored only as a hash',
     description: JWT_ONLY,
   })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
   @ApiResponse({
     status: 409,
     type: ErrorResponseDto,
@@ -42,7 +47,11 @@ export class ApiKeysController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The caller's keys, without secrets", description: JWT_ONLY })
+  @ApiOperation({
+    operationId: 'listApiKeys',
+    summary: "The caller's keys, without secrets",
+    description: JWT_ONLY,
+  })
   @ApiOkResponse({ type: [ApiKeyDto] })
   async list(@CurrentUser() user: AuthUser): Promise<ApiKeyDto[]> {
     return (await this.keys.list(user.id)).map(ApiKeyDto.from);
@@ -50,9 +59,13 @@ export class ApiKeysController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke a key: it stops working at once', description: JWT_ONLY })
+  @ApiOperation({
+    operationId: 'revokeApiKey',
+    summary: 'Revoke a key: it stops working at once',
+    description: JWT_ONLY,
+  })
   @ApiNoContentResponse()
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'no such key of the caller' })
   async revoke(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<void> {
     await this.keys.revoke(user, id);
   }

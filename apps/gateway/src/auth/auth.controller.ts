@@ -23,9 +23,16 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
-  @ApiOperation({ summary: 'Create an account (bcrypt cost 12) and sign in' })
+  @ApiOperation({
+    operationId: 'register',
+    summary: 'Create an account (bcrypt cost 12) and sign in',
+  })
   @ApiCreatedResponse({ type: RegisteredDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
   @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'email already registered' })
   async register(@Body() dto: RegisterDto): Promise<RegisteredDto> {
     const { user, accessToken } = await this.auth.register(dto);
@@ -34,9 +41,13 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Exchange email and password for a JWT' })
+  @ApiOperation({ operationId: 'login', summary: 'Exchange email and password for a JWT' })
   @ApiOkResponse({ type: TokenDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
   @ApiResponse({
     status: 401,
     type: ErrorResponseDto,

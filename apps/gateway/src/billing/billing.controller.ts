@@ -34,7 +34,7 @@ export class BillingController {
   constructor(private readonly billing: BillingClient) {}
 
   @Get('balance')
-  @ApiOperation({ summary: 'Credits and licence of the caller' })
+  @ApiOperation({ operationId: 'getBalance', summary: 'Credits and licence of the caller' })
   @ApiOkResponse({ type: BalanceDto })
   balance(@CurrentUser() user: AuthUser): Promise<BalanceReply> {
     return this.billing.request<BalanceReply>('balance', { userId: user.id });
@@ -43,6 +43,7 @@ export class BillingController {
   @Post('purchase')
   @UseGuards(SelfPurchaseGuard)
   @ApiOperation({
+    operationId: 'purchaseCredits',
     summary: 'Development only: add credits without paying; idempotent by paymentReference',
     description:
       'Exists only with PAYMENTS_PROVIDER=dev and NODE_ENV development or test, for local demos; ' +
@@ -50,7 +51,11 @@ export class BillingController {
   })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'not a development deployment' })
   @ApiCreatedResponse({ type: TransactionDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
   @ApiResponse({
     status: 409,
     type: ErrorResponseDto,
@@ -66,8 +71,12 @@ export class BillingController {
   }
 
   @Get('transactions')
-  @ApiOperation({ summary: "The caller's credit transactions, newest first" })
+  @ApiOperation({
+    operationId: 'listTransactions',
+    summary: "The caller's credit transactions, newest first",
+  })
   @ApiOkResponse({ type: TransactionPageDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'a bad page, limit or filter' })
   transactions(
     @CurrentUser() user: AuthUser,
     @Query() q: TransactionsQueryDto,

@@ -25,9 +25,16 @@ export class GroupsController {
 
   @Post()
   @Authenticated('write')
-  @ApiOperation({ summary: 'Add a group; its order must be unique in the project' })
+  @ApiOperation({
+    operationId: 'createGroup',
+    summary: 'Add a group; its order must be unique in the project',
+  })
   @ApiCreatedResponse({ type: GroupDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
   @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'order taken' })
   async create(
     @CurrentUser() user: AuthUser,
@@ -39,7 +46,7 @@ export class GroupsController {
 
   @Get()
   @Authenticated('read')
-  @ApiOperation({ summary: "The project's groups, by order" })
+  @ApiOperation({ operationId: 'listGroups', summary: "The project's groups, by order" })
   @ApiOkResponse({ type: [GroupDto] })
   async list(@CurrentUser() user: AuthUser, @Param('id') projectId: string): Promise<GroupDto[]> {
     return (await this.groups.list(user.id, projectId)).map(GroupDto.from);
@@ -47,9 +54,16 @@ export class GroupsController {
 
   @Put('order')
   @Authenticated('write')
-  @ApiOperation({ summary: 'Reorder several groups in one transaction (swaps allowed)' })
+  @ApiOperation({
+    operationId: 'reorderGroups',
+    summary: 'Reorder several groups in one transaction (swaps allowed)',
+  })
   @ApiOkResponse({ type: [GroupDto] })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
   @ApiResponse({
     status: 409,
     type: ErrorResponseDto,
@@ -65,9 +79,13 @@ export class GroupsController {
 
   @Patch(':groupId')
   @Authenticated('write')
-  @ApiOperation({ summary: 'Rename a group or change its order' })
+  @ApiOperation({ operationId: 'updateGroup', summary: 'Rename a group or change its order' })
   @ApiOkResponse({ type: GroupDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
   @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'order taken' })
   async update(
     @CurrentUser() user: AuthUser,
@@ -81,7 +99,10 @@ export class GroupsController {
   @Delete(':groupId')
   @Authenticated('write')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a group; its videos stay in the project, ungrouped' })
+  @ApiOperation({
+    operationId: 'deleteGroup',
+    summary: 'Delete a group; its videos stay in the project, ungrouped',
+  })
   @ApiNoContentResponse()
   async remove(
     @CurrentUser() user: AuthUser,

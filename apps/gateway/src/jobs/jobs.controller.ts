@@ -49,7 +49,10 @@ export class JobsController {
   @Authenticated('jobs')
   @ExpensiveRoute()
   @HttpCode(200)
-  @ApiOperation({ summary: 'What a job of this project would cost and produce (spends nothing)' })
+  @ApiOperation({
+    operationId: 'estimateJob',
+    summary: 'What a job of this project would cost and produce (spends nothing)',
+  })
   @ApiOkResponse({ type: EstimateDto })
   @ApiResponse({ status: 422, type: ErrorResponseDto, description: 'the project is not mixable' })
   estimate(@CurrentUser() user: AuthUser, @Param('id') projectId: string): Promise<EstimateDto> {
@@ -60,13 +63,21 @@ export class JobsController {
   @Authenticated('jobs')
   @ExpensiveRoute()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Start mixing per the project settings; reserves the credits' })
+  @ApiOperation({
+    operationId: 'createJob',
+    summary: 'Start mixing per the project settings; reserves the credits',
+  })
   @ApiHeader({
-    name: 'Idempotency-Key',
+    name: 'idempotency-key',
     required: false,
     description: 'same key and body within 24 h: the same job, nothing spent again',
   })
   @ApiAcceptedResponse({ type: JobDto, description: 'the job, PENDING' })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'a bad seed or Idempotency-Key',
+  })
   @ApiResponse({ status: 402, type: ErrorResponseDto, description: 'not enough credits' })
   @ApiResponse({
     status: 403,
@@ -107,8 +118,9 @@ export class JobsController {
 
   @Get('projects/:id/jobs')
   @Authenticated('read')
-  @ApiOperation({ summary: "The project's jobs, newest first" })
+  @ApiOperation({ operationId: 'listJobs', summary: "The project's jobs, newest first" })
   @ApiOkResponse({ type: JobPageDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'a bad page or limit' })
   async list(
     @CurrentUser() user: AuthUser,
     @Param('id') projectId: string,
@@ -120,7 +132,10 @@ export class JobsController {
 
   @Get('jobs/:id')
   @Authenticated('read')
-  @ApiOperation({ summary: 'A job: status, progress, times, error and the outputs so far' })
+  @ApiOperation({
+    operationId: 'getJob',
+    summary: 'A job: status, progress, times, error and the outputs so far',
+  })
   @ApiOkResponse({ type: JobDto })
   async get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<JobDto> {
     return JobDto.from(await this.jobs.get(user.id, id));
@@ -129,7 +144,7 @@ export class JobsController {
   @Post('jobs/:id/cancel')
   @Authenticated('jobs')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Stop the job; unused credits are refunded' })
+  @ApiOperation({ operationId: 'cancelJob', summary: 'Stop the job; unused credits are refunded' })
   @ApiAcceptedResponse({
     type: JobDto,
     description: 'the job, CANCELLED (the worker stops within seconds)',
@@ -141,7 +156,7 @@ export class JobsController {
 
   @Get('jobs/:id/outputs')
   @Authenticated('read')
-  @ApiOperation({ summary: 'The outputs the job has made' })
+  @ApiOperation({ operationId: 'listOutputs', summary: 'The outputs the job has made' })
   @ApiOkResponse({ type: [OutputDto] })
   async outputs(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<OutputDto[]> {
     return (await this.jobs.outputs(user.id, id)).map(OutputDto.from);
@@ -149,7 +164,10 @@ export class JobsController {
 
   @Sse('jobs/:id/events')
   @Authenticated('read')
-  @ApiOperation({ summary: 'Server-Sent Events: progress and status changes until a final state' })
+  @ApiOperation({
+    operationId: 'streamJobEvents',
+    summary: 'Server-Sent Events: progress and status changes until a final state',
+  })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'events "progress" and, last, "status" with a JobEvent as data' })
   async stream(

@@ -8,6 +8,8 @@ import { ErrorResponseDto } from '../common/dto/error-response.dto';
 import { contentTypeOf, parseRange } from './byte-range';
 import { OutputsService } from './outputs.service';
 
+const BINARY = { type: 'string', format: 'binary' } as const;
+
 @ApiTags('outputs')
 @Controller('outputs')
 export class OutputsController {
@@ -15,11 +17,14 @@ export class OutputsController {
 
   @Get(':id/download')
   @Authenticated('read')
-  @ApiOperation({ summary: 'Download an output file; supports HTTP Range (206)' })
+  @ApiOperation({
+    operationId: 'downloadOutput',
+    summary: 'Download an output file; supports HTTP Range (206)',
+  })
   @ApiProduces('video/mp4', 'video/quicktime', 'video/x-msvideo')
-  @ApiResponse({ status: 200, description: 'the whole file' })
-  @ApiResponse({ status: 206, description: 'the requested byte range' })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({ status: 200, description: 'the whole file', schema: BINARY })
+  @ApiResponse({ status: 206, description: 'the requested byte range', schema: BINARY })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'no such output of the caller' })
   @ApiResponse({ status: 416, description: 'range not satisfiable', type: ErrorResponseDto })
   async download(
     @CurrentUser() user: AuthUser,

@@ -27,6 +27,7 @@ export class ProjectsController {
   @Post()
   @Authenticated('write')
   @ApiOperation({
+    operationId: 'createProject',
     summary: 'Create a project (settings as in the seed JSON schema; optional groups)',
   })
   @ApiCreatedResponse({ type: ProjectDto })
@@ -41,7 +42,7 @@ export class ProjectsController {
 
   @Get()
   @Authenticated('read')
-  @ApiOperation({ summary: "The caller's projects, newest first" })
+  @ApiOperation({ operationId: 'listProjects', summary: "The caller's projects, newest first" })
   @ApiOkResponse({ type: ProjectPageDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'bad page, limit or status' })
   async list(
@@ -54,9 +55,16 @@ export class ProjectsController {
 
   @Get(':id')
   @Authenticated('read')
-  @ApiOperation({ summary: 'A project with its groups (ordered) and counts' })
+  @ApiOperation({
+    operationId: 'getProject',
+    summary: 'A project with its groups (ordered) and counts',
+  })
   @ApiOkResponse({ type: ProjectDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 404,
+    type: ErrorResponseDto,
+    description: 'no such project of the caller',
+  })
   async get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<ProjectDto> {
     const p = await this.projects.get(user.id, id);
     return ProjectDto.from(p, {
@@ -67,10 +75,21 @@ export class ProjectsController {
 
   @Patch(':id')
   @Authenticated('write')
-  @ApiOperation({ summary: 'Change name, description or settings (settings are replaced whole)' })
+  @ApiOperation({
+    operationId: 'updateProject',
+    summary: 'Change name, description or settings (settings are replaced whole)',
+  })
   @ApiOkResponse({ type: ProjectDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'invalid input; details name each field and why',
+  })
+  @ApiResponse({
+    status: 404,
+    type: ErrorResponseDto,
+    description: 'no such project of the caller',
+  })
   @ApiResponse({
     status: 409,
     type: ErrorResponseDto,
@@ -88,10 +107,15 @@ export class ProjectsController {
   @Authenticated('write')
   @HttpCode(204)
   @ApiOperation({
+    operationId: 'deleteProject',
     summary: 'Delete the project with its groups, videos, jobs, outputs and their files',
   })
   @ApiNoContentResponse()
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({
+    status: 404,
+    type: ErrorResponseDto,
+    description: 'no such project of the caller',
+  })
   @ApiResponse({
     status: 409,
     type: ErrorResponseDto,

@@ -13,6 +13,7 @@ export class UsersController {
   @Get('me')
   @Authenticated('read')
   @ApiOperation({
+    operationId: 'getMe',
     summary: 'The caller, with credits and licence (never the password hash)',
     description: "An API key needs the 'read' scope.",
   })

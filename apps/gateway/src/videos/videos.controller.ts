@@ -45,6 +45,7 @@ export class VideosController {
   @Authenticated('write')
   @ExpensiveRoute()
   @ApiOperation({
+    operationId: 'uploadVideo',
     summary: 'Upload a video (multipart, field "file"; streamed, then probed with ffprobe)',
   })
   @ApiConsumes('multipart/form-data')
@@ -79,9 +80,11 @@ export class VideosController {
   @Get()
   @Authenticated('read')
   @ApiOperation({
+    operationId: 'listVideos',
     summary: "The project's videos, newest first; ?groupId= filters (groupId=none: ungrouped)",
   })
   @ApiOkResponse({ type: VideoPageDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'a bad page, limit or filter' })
   async list(
     @CurrentUser() user: AuthUser,
     @Param('id') projectId: string,
@@ -93,7 +96,10 @@ export class VideosController {
 
   @Patch(':videoId')
   @Authenticated('write')
-  @ApiOperation({ summary: 'Move a video to another group of the project, or ungroup it (null)' })
+  @ApiOperation({
+    operationId: 'moveVideo',
+    summary: 'Move a video to another group of the project, or ungroup it (null)',
+  })
   @ApiOkResponse({ type: VideoDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'no such group in the project' })
   async move(
@@ -108,7 +114,7 @@ export class VideosController {
   @Delete(':videoId')
   @Authenticated('write')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a video: its row and its file' })
+  @ApiOperation({ operationId: 'deleteVideo', summary: 'Delete a video: its row and its file' })
   @ApiNoContentResponse()
   @ApiResponse({
     status: 409,

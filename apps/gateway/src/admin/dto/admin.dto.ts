@@ -53,7 +53,7 @@ export class AdjustCreditsDto {
 }
 
 export class SetLicenceDto {
-  @ApiProperty({ enum: LICENSE_TYPES })
+  @ApiProperty({ enum: LICENSE_TYPES, example: 'PREMIUM' })
   @IsIn(LICENSE_TYPES)
   licenseType!: LicenseType;
 

@@ -32,7 +32,10 @@ export class PaymentsController {
 
   @Get('packs')
   @Authenticated('billing')
-  @ApiOperation({ summary: 'The credit packs and licence plans on sale, with their prices' })
+  @ApiOperation({
+    operationId: 'listPacks',
+    summary: 'The credit packs and licence plans on sale, with their prices',
+  })
   @ApiOkResponse({ type: [PaymentPackDto] })
   list(): PaymentPackDto[] {
     return this.packs.all;
@@ -41,6 +44,7 @@ export class PaymentsController {
   @Post('checkout')
   @Authenticated('billing')
   @ApiOperation({
+    operationId: 'checkout',
     summary:
       'A Stripe Checkout Session for a credit pack (one payment) or a licence plan (a subscription)',
     description:
@@ -62,6 +66,7 @@ export class PaymentsController {
   @Post('webhooks/stripe')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'receiveStripeWebhook',
     summary: "Stripe's events (no auth; the raw body's Stripe-Signature is verified)",
     description:
       'checkout.session.completed credits metadata.credits to client_reference_id once per ' +

@@ -19,7 +19,7 @@ export class CreateGroupDto extends GroupSeedDto {}
 export class UpdateGroupDto extends PartialType(GroupSeedDto) {}
 
 export class GroupOrderDto {
-  @ApiProperty() @IsString() @MaxLength(64) id!: string;
+  @ApiProperty({ example: 'cmwvg7r2k0003a97dq1f0hq2b' }) @IsString() @MaxLength(64) id!: string;
   @ApiProperty({ example: 0 }) @IsInt() @Min(0) @Max(10_000) order!: number;
 }
 

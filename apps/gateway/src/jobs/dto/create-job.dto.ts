@@ -7,6 +7,7 @@ export class CreateJobDto {
     description: 'seed of the AUTO plan; the same seed over the same clips gives the same outputs',
     minimum: 0,
     maximum: 2147483647,
+    example: 42,
   })
   @IsOptional()
   @IsInt()

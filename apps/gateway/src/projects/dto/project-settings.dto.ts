@@ -129,6 +129,7 @@ export class ProjectSettingsDto {
 
   @ApiPropertyOptional({
     enum: ASPECT_RATIOS,
+    example: '9:16',
     description: 'default: the shape of the first group’s first clip',
   })
   @IsOptional()

@@ -5,6 +5,7 @@ export class MoveVideoDto {
   @ApiProperty({
     type: String,
     nullable: true,
+    example: 'cmwvg7r2k0003a97dq1f0hq2b',
     description: 'the target group; null ungroups the video',
   })
   @IsDefined()

@@ -41,6 +41,10 @@ export class VideoPageDto {
 export class UploadVideoDto {
   @ApiProperty({ type: 'string', format: 'binary', description: 'the video file (streamed)' })
   file!: unknown;
-  @ApiProperty({ required: false, description: 'put the video in this group of the project' })
+  @ApiProperty({
+    required: false,
+    example: 'cmwvg7r2k0003a97dq1f0hq2b',
+    description: 'put the video in this group of the project',
+  })
   groupId?: string;
 }
