@@ -70,10 +70,7 @@ describe('while the job runs', () => {
   it('refuses its archive with 409, and another user gets 404', async () => {
     const res = await request(gw.server).get(`/api/v1/jobs/${jobId}/archive`).set(auth).expect(409);
     expect(res.body.message).toMatch(/PENDING/);
-    await request(gw.server)
-      .get(`/api/v1/jobs/${pendingJobId}/archive`)
-      .set(auth)
-      .expect(404);
+    await request(gw.server).get(`/api/v1/jobs/${pendingJobId}/archive`).set(auth).expect(404);
   });
 
   it('streams events to an EventSource-style client with a stream token: ids and heartbeats', async () => {
@@ -248,7 +245,9 @@ describe('once the job is done', () => {
     const token = url.searchParams.get('token') as string;
     const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
     expect((await fetch(`${base}${url.pathname}?token=${tampered}`)).status).toBe(403);
-    expect((await fetch(`${base}/api/v1/outputs/${outputs[0].id}/shared?token=${token}`)).status).toBe(403);
+    expect(
+      (await fetch(`${base}/api/v1/outputs/${outputs[0].id}/shared?token=${token}`)).status,
+    ).toBe(403);
     expect((await fetch(`${base}${url.pathname}`)).status).toBe(403);
 
     const short = await request(gw.server)
@@ -257,7 +256,9 @@ describe('once the job is done', () => {
       .send({ expiresInSeconds: 1 })
       .expect(201);
     const shortUrl = new URL(short.body.url);
-    await new Promise((r) => setTimeout(r, Math.max(0, new Date(short.body.expiresAt).getTime() - Date.now()) + 50));
+    await new Promise((r) =>
+      setTimeout(r, Math.max(0, new Date(short.body.expiresAt).getTime() - Date.now()) + 50),
+    );
     expect((await fetch(`${base}${shortUrl.pathname}${shortUrl.search}`)).status).toBe(403);
   });
 

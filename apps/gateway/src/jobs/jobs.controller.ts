@@ -187,7 +187,8 @@ export class JobsController {
   @Get('jobs/:id/manifest')
   @Authenticated('read')
   @ApiOperation({
-    summary: 'Per output: id, name, clips by group, duration, size, SHA-256, metadata (JSON or CSV)',
+    summary:
+      'Per output: id, name, clips by group, duration, size, SHA-256, metadata (JSON or CSV)',
   })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
   @ApiProduces('application/json', 'text/csv')
@@ -235,7 +236,8 @@ export class JobsController {
   @Post('jobs/:id/events/token')
   @Authenticated('read')
   @ApiOperation({
-    summary: 'A short-lived token for GET /jobs/:id/events?token= (an EventSource sends no headers)',
+    summary:
+      'A short-lived token for GET /jobs/:id/events?token= (an EventSource sends no headers)',
   })
   @ApiCreatedResponse({ type: StreamTokenDto })
   async streamToken(

@@ -10,9 +10,7 @@ export const downloadName = (output: { name: string | null; filename: string }) 
 
 /** A strong validator: the content hash when known, else the id and size (outputs never change). */
 export function outputETag(output: StoredOutput): string {
-  return output.sha256
-    ? `"${output.sha256}"`
-    : `"${output.id}-${output.storedSize.toString(16)}"`;
+  return output.sha256 ? `"${output.sha256}"` : `"${output.id}-${output.storedSize.toString(16)}"`;
 }
 
 /**

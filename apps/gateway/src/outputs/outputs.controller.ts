@@ -77,7 +77,11 @@ export class OutputsController {
     summary: 'A signed URL to the output that works without headers until it expires',
   })
   @ApiCreatedResponse({ type: SignedLinkDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'expiresInSeconds outside 1 s … 7 days' })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'expiresInSeconds outside 1 s … 7 days',
+  })
   @ApiResponse({ status: 404, type: ErrorResponseDto })
   async link(
     @CurrentUser() user: AuthUser,
@@ -86,8 +90,14 @@ export class OutputsController {
     @Req() req: Request,
   ): Promise<SignedLinkDto> {
     const output = await this.outputs.owned(user.id, id);
-    const { token, expiresAt } = this.tokens.sign('output', output.id, user.id, body.expiresInSeconds);
-    const base = process.env.PUBLIC_URL?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
+    const { token, expiresAt } = this.tokens.sign(
+      'output',
+      output.id,
+      user.id,
+      body.expiresInSeconds,
+    );
+    const base =
+      process.env.PUBLIC_URL?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
     return {
       url: `${base}/api/v1/outputs/${encodeURIComponent(output.id)}/shared?token=${token}`,
       expiresAt,

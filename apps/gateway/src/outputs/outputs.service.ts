@@ -32,7 +32,8 @@ export class OutputsService {
   /** The poster's bytes and size; 404 when the output has none (made before posters). */
   async poster(output: OutputFile): Promise<{ size: number; open: () => Promise<Readable> }> {
     const size = output.posterPath ? await this.storage.size(output.posterPath) : null;
-    if (!output.posterPath || size === null) throw new NotFoundException('this output has no poster');
+    if (!output.posterPath || size === null)
+      throw new NotFoundException('this output has no poster');
     const location = output.posterPath;
     return { size, open: () => this.storage.read(location) };
   }

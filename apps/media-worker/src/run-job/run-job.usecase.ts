@@ -9,7 +9,13 @@ import {
   MediaProbeError,
   probe,
 } from '@app/media';
-import { MixingEngine, namedClips, outputNames, type MixedOutput, type MixSource } from '@app/mixing';
+import {
+  MixingEngine,
+  namedClips,
+  outputNames,
+  type MixedOutput,
+  type MixSource,
+} from '@app/mixing';
 import { STORAGE, storageKeys, type CachedFile, type Storage } from '@app/storage';
 import { InvalidJobSnapshotError } from '@app/contracts';
 import { JobLifecycle } from '@app/jobs';
