@@ -35,7 +35,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const binary = (r: NodeJS.ReadableStream, cb: (e: Error | null, b: Buffer) => void) => {
+const binary = (r: request.Response, cb: (e: Error | null, b: Buffer) => void) => {
   const chunks: Buffer[] = [];
   r.on('data', (c: Buffer) => chunks.push(c));
   r.on('end', () => cb(null, Buffer.concat(chunks)));

@@ -24,7 +24,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { Public } from '../auth/public.decorator';
 import { SignedTokens } from '../outputs/links/signed-tokens';
 import { Authenticated } from '../auth/authenticated.decorator';
@@ -280,6 +280,6 @@ export class JobsController {
     await this.jobs.owned(req.streamUserId as string, id);
     const since = lastEventId && /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : undefined;
     const heartbeatMs = Number(this.config.get('SSE_HEARTBEAT_MS') ?? 15_000) || 15_000;
-    writeSse(req as Request, res, this.events.events(id, since), heartbeatMs);
+    writeSse(res, this.events.events(id, since), heartbeatMs);
   }
 }

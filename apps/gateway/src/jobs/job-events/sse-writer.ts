@@ -1,5 +1,5 @@
 import type { MessageEvent } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import type { Observable } from 'rxjs';
 
 /**
@@ -8,7 +8,6 @@ import type { Observable } from 'rxjs';
  * response when the stream completes; stops everything when the client goes.
  */
 export function writeSse(
-  req: Request,
   res: Response,
   events: Observable<MessageEvent>,
   heartbeatMs: number,
@@ -36,7 +35,8 @@ export function writeSse(
     complete: end,
     error: end,
   });
-  req.on('close', () => {
+  // The response's close: the client went (or the stream ended); the request's may come early.
+  res.on('close', () => {
     subscription.unsubscribe();
     end();
   });

@@ -82,20 +82,30 @@ export class JobFiles {
       forceZip64: total > ZIP32_MAX_BYTES || manifest.outputs.length > ZIP32_MAX_ENTRIES,
     });
     const written = pipeline(zip, out);
+    // A client that goes away stops the loop at once (and the storage stream it was reading).
+    const gone = new AbortController();
+    written.catch(() => gone.abort());
     try {
       for (const entry of manifest.outputs) {
         const source = await this.storage.read(paths.get(entry.id) as string);
-        const added = once(zip, 'entry');
+        if (gone.signal.aborted) {
+          source.destroy();
+          break;
+        }
+        gone.signal.addEventListener('abort', () => source.destroy(), { once: true });
+        const added = once(zip, 'entry', { signal: gone.signal });
         zip.append(source, { name: entry.name, store: true });
         await added;
       }
-      zip.append(this.csv(manifest), { name: 'manifest.csv' });
-      await zip.finalize();
+      if (!gone.signal.aborted) {
+        zip.append(this.csv(manifest), { name: 'manifest.csv' });
+        await zip.finalize();
+      }
       await written;
     } catch (e) {
       this.logger.warn(`archive of job ${manifest.jobId} stopped: ${(e as Error).message}`);
       zip.abort();
-      out.destroy(e as Error);
+      out.destroy();
     }
   }
 
