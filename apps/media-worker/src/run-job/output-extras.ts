@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FfmpegRunner } from '@app/media';
 
@@ -29,5 +30,31 @@ export async function makePoster(
   } catch (e) {
     await rm(target, { force: true });
     throw e;
+  }
+}
+
+/**
+ * The first frame of each first part, taken once per job: outputs that open with the same clip
+ * share one JPEG (copied beside each output). A failed frame is not retried within the job.
+ */
+export class PosterFrames {
+  private readonly frames = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly runner: FfmpegRunner,
+    private readonly dir: string,
+  ) {}
+
+  of(mezzanine: string, signal?: AbortSignal): Promise<string> {
+    let frame = this.frames.get(mezzanine);
+    if (!frame) {
+      const target = path.join(this.dir, `${this.frames.size}.jpg`);
+      frame = mkdir(this.dir, { recursive: true })
+        .then(() => makePoster(this.runner, mezzanine, target, signal))
+        .then(() => target);
+      frame.catch(() => undefined);
+      this.frames.set(mezzanine, frame);
+    }
+    return frame;
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { mkdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
   FfmpegAbortedError,
@@ -24,7 +24,7 @@ import type { JobOutcome } from '../job-queue/job-outcome';
 import { SettleJob } from '../settle-job/settle-job.usecase';
 import { FfmpegRunnerProvider } from './ffmpeg-runner.provider';
 import { JobFiles } from './job-files';
-import { makePoster, sha256File } from './output-extras';
+import { PosterFrames, sha256File } from './output-extras';
 import { ProgressReporter } from './progress-reporter';
 import { RunJobRepository, type JobToRun } from './run-job.repository';
 
@@ -157,6 +157,8 @@ export class RunJob {
       extension: profile.extension,
       combinations: namedClips(snapshot.combinations, job.project.videos, job.project.groups),
     });
+    // One first frame per first clip: outputs that open with the same clip share it.
+    const frames = new PosterFrames(this.ffmpeg.runner, path.join(`${outputDir}.work`, 'posters'));
     try {
       await engine.mix({
         ...request,
@@ -166,7 +168,7 @@ export class RunJob {
         signal,
         onProgress: (p) => reporter.report(base + ((100 - base) * p) / 100),
         onOutput: async (output) => {
-          const stored = await this.store(job, output, signal);
+          const stored = await this.store(job, output, signal, frames);
           const recorded = await this.lifecycle.recordOutput(job.id, {
             combinationIndex: output.combinationIndex,
             filename: output.filename,
@@ -198,12 +200,19 @@ export class RunJob {
    * Moves a finished output into storage with its SHA-256 and, beside it, a poster: the first
    * frame of its first part's mezzanine (a poster that fails is logged, not fatal).
    */
-  private async store(job: JobToRun, output: MixedOutput, signal: AbortSignal) {
+  private async store(
+    job: JobToRun,
+    output: MixedOutput,
+    signal: AbortSignal,
+    frames: PosterFrames,
+  ) {
     const userId = job.project.userId;
     const sha256 = await sha256File(output.path);
     const posterName = output.filename.replace(/\.[a-z0-9]+$/i, '.jpg');
     const posterFile = path.join(path.dirname(output.path), posterName);
-    const poster = await makePoster(this.ffmpeg.runner, output.partPaths[0], posterFile, signal)
+    const poster = await frames
+      .of(output.partPaths[0], signal)
+      .then((frame) => copyFile(frame, posterFile))
       .then(() =>
         this.storage.importFile(
           storageKeys.output(userId, job.projectId, job.id, posterName),
