@@ -31,6 +31,10 @@ export interface RecordedOutput {
   durationSeconds: number;
   metadata: Record<string, string>;
   sourceFiles: string[];
+  /** The file name from the job's outputNameTemplate, its SHA-256 (hex), its poster. */
+  name?: string;
+  sha256?: string;
+  posterPath?: string;
 }
 
 /** A status change made (`from`: the status it left), or refused (`current`: null if no job). */
@@ -156,6 +160,9 @@ export class JobLifecycle {
           duration: output.durationSeconds,
           metadata: output.metadata,
           sourceFiles: output.sourceFiles,
+          name: output.name ?? null,
+          sha256: output.sha256 ?? null,
+          posterPath: output.posterPath ?? null,
         },
         update: {},
       });

@@ -49,6 +49,8 @@ export interface MixedOutput {
   durationSeconds: number;
   metadata: Record<string, string>;
   sourceVideoIds: string[];
+  /** The mezzanines joined into it, in play order (still on disk while onOutput runs). */
+  partPaths: string[];
 }
 
 export interface MixResult {
@@ -223,6 +225,7 @@ export class MixingEngine {
         durationSeconds: p.durationSeconds,
         metadata: p.metadata,
         sourceVideoIds: p.combination.ids,
+        partPaths: p.parts,
       };
       await request.onOutput?.(output);
       outputs.push(output);

@@ -339,6 +339,23 @@ export interface paths {
         patch: operations["moveVideo"];
         trace?: never;
     };
+    "/api/v1/projects/{id}/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Every combination a job would render with this seed, named, and its price (spends nothing) */
+        post: operations["planJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{id}/jobs/estimate": {
         parameters: {
             query?: never;
@@ -425,6 +442,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs/{id}/manifest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per output: id, name, clips by group, duration, size, SHA-256, metadata (JSON or CSV) */
+        get: operations["getJobManifest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A streamed ZIP (stored, not recompressed) of every output plus manifest.csv */
+        get: operations["downloadJobArchive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/events/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A short-lived token for GET /jobs/:id/events?token= (an EventSource sends no headers) */
+        post: operations["createJobEventsToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/{id}/events": {
         parameters: {
             query?: never;
@@ -432,7 +500,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-Sent Events: progress and status changes until a final state */
+        /** Server-Sent Events: progress and status changes until a final state; credentials or ?token= */
         get: operations["streamJobEvents"];
         put?: never;
         post?: never;
@@ -449,8 +517,61 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download an output file; supports HTTP Range (206) */
+        /** Download an output file; supports HTTP Range (206), ETag and If-None-Match (304) */
         get: operations["downloadOutput"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        /** Size, type, ETag and Accept-Ranges of an output file, no body */
+        head: operations["headOutput"];
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outputs/{id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A signed URL to the output that works without headers until it expires */
+        post: operations["createOutputLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outputs/{id}/shared": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download through a signed link (no headers needed); Range, ETag, HEAD as download */
+        get: operations["downloadSharedOutput"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        /** Headers of a signed-link download, no body */
+        head: operations["headSharedOutput"];
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outputs/{id}/poster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A JPEG frame of the output (its first clip's first frame) */
+        get: operations["getOutputPoster"];
         put?: never;
         post?: never;
         delete?: never;
@@ -903,6 +1024,11 @@ export interface components {
              */
             aspectRatio?: "16:9" | "9:16" | "1:1" | "4:5";
             metadata?: components["schemas"]["MetadataSettingsDto"];
+            /**
+             * @description output file names (default `{project}-{index}-{groups}`): placeholders {project}, {index} (zero-padded), {groups} (each group's clip name, joined by -), {group:<name>}, {job}, {date} (YYYY-MM-DD), {aspect} (e.g. 16x9); sanitized to a safe file name with the format's extension, unique within a job
+             * @example {project}-{index}-{group:Hooks}-{aspect}
+             */
+            outputNameTemplate?: string;
             /** @description groups to create with the project (create only) */
             groups?: components["schemas"]["GroupSeedDto"][];
         };
@@ -1055,6 +1181,52 @@ export interface components {
              */
             groupId: string | null;
         };
+        PlanRequestDto: {
+            /**
+             * @description seed of the plan (default: a random one, answered); start the job with it
+             * @example 1234567
+             */
+            seed?: number;
+        };
+        PlannedClipDto: {
+            /** @example cmwgroup0000a97d18hs8uu1 */
+            groupId: string | null;
+            /** @example Hooks */
+            groupName: string;
+            /** @example cmwvideo0000a97d18hs8uu1 */
+            videoId: string;
+            /** @example hook-1.mp4 */
+            originalName: string;
+        };
+        PlannedCombinationDto: {
+            /**
+             * @description the combination index (the output index)
+             * @example 0
+             */
+            index: number;
+            /**
+             * @description the output file name; {job} shows as "job" until the job exists
+             * @example Summer-0000-hook-1-cta-2.mp4
+             */
+            name: string;
+            /** @example 14.5 */
+            durationSeconds: number;
+            /** @description in play order */
+            clips: components["schemas"]["PlannedClipDto"][];
+        };
+        PlanDto: {
+            /**
+             * @description POST /projects/:id/jobs {seed} renders this
+             * @example 1234567
+             */
+            seed: number;
+            /**
+             * @description credits the job would reserve
+             * @example 20
+             */
+            credits: number;
+            combinations: components["schemas"]["PlannedCombinationDto"][];
+        };
         EstimateDto: {
             /**
              * @description credits the job would reserve
@@ -1152,6 +1324,64 @@ export interface components {
             total: number;
             page: number;
             limit: number;
+        };
+        ManifestOutputDto: {
+            id: string;
+            /** @example 0 */
+            index: number;
+            /** @example Summer-0000-hook-1-cta-2.mp4 */
+            name: string;
+            /** @example 14.5 */
+            durationSeconds: number;
+            /** @example 5242880 */
+            size: number;
+            /** @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 */
+            sha256: string;
+            /** @description in play order */
+            clips: components["schemas"]["PlannedClipDto"][];
+            /**
+             * @example {
+             *       "campaign": "summer"
+             *     }
+             */
+            metadata: {
+                [key: string]: string;
+            };
+        };
+        ManifestDto: {
+            jobId: string;
+            projectId: string;
+            /** @example COMPLETED */
+            status: string;
+            outputs: components["schemas"]["ManifestOutputDto"][];
+        };
+        StreamTokenDto: {
+            /** @description pass as ?token= to GET /jobs/:id/events */
+            token: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T10:05:00.000Z
+             */
+            expiresAt: string;
+        };
+        CreateLinkDto: {
+            /**
+             * @description seconds
+             * @example 3600
+             */
+            expiresInSeconds: number;
+        };
+        SignedLinkDto: {
+            /**
+             * @description works without headers (GET and HEAD, with Range) until expiresAt
+             * @example https://api.example.com/api/v1/outputs/cmw.../shared?token=u1.1767225600.abc
+             */
+            url: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-08T10:00:00.000Z
+             */
+            expiresAt: string;
         };
         AdminUserDto: {
             id: string;
@@ -2700,6 +2930,85 @@ export interface operations {
             };
         };
     };
+    planJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanDto"];
+                };
+            };
+            /** @description seed is not a whole number */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description an API key without the 'jobs' scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description no such project of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description the project is not mixable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description too many expensive requests by this user or API key; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     estimateJob: {
         parameters: {
             query?: never;
@@ -3094,7 +3403,70 @@ export interface operations {
             };
         };
     };
-    streamJobEvents: {
+    getJobManifest: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManifestDto"];
+                    "text/csv": components["schemas"]["ManifestDto"];
+                };
+            };
+            /** @description format is not json or csv */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description an API key without the 'read' scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description no such resource of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    downloadJobArchive: {
         parameters: {
             query?: never;
             header?: never;
@@ -3105,12 +3477,132 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description events "progress" and, last, "status" with a JobEvent as data */
+            /** @description the ZIP */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description an API key without the 'read' scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description no such resource of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description the job is not final */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createJobEventsToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTokenDto"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description an API key without the 'read' scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description no such resource of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    streamJobEvents: {
+        parameters: {
+            query?: {
+                /** @description from POST /jobs/:id/events/token, instead of credentials (401 when expired) */
+                token?: unknown;
+            };
+            header: {
+                "last-event-id": string;
+                /** @description on reconnect: the current state comes first, then nothing older than this id */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description events "progress" and, last, "status" with a JobEvent as data, each with an id; a ": heartbeat" comment every 15 s */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a malformed query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description missing or invalid credentials */
             401: {
@@ -3216,6 +3708,274 @@ export interface operations {
                     "video/mp4": components["schemas"]["ErrorResponseDto"];
                     "video/quicktime": components["schemas"]["ErrorResponseDto"];
                     "video/x-msvideo": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    headOutput: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description headers only */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description an API key without the 'read' scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description no such output of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createOutputLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLinkDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedLinkDto"];
+                };
+            };
+            /** @description expiresInSeconds outside 1 s … 7 days */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description an API key without the 'read' scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description no such output of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    downloadSharedOutput: {
+        parameters: {
+            query: {
+                /** @description from POST /outputs/:id/link */
+                token: unknown;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the whole file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the requested byte range */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a malformed Range header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": components["schemas"]["ErrorResponseDto"];
+                    "video/quicktime": components["schemas"]["ErrorResponseDto"];
+                    "video/x-msvideo": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description the token is missing, malformed, tampered with or expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": components["schemas"]["ErrorResponseDto"];
+                    "video/quicktime": components["schemas"]["ErrorResponseDto"];
+                    "video/x-msvideo": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description the output is gone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": components["schemas"]["ErrorResponseDto"];
+                    "video/quicktime": components["schemas"]["ErrorResponseDto"];
+                    "video/x-msvideo": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    headSharedOutput: {
+        parameters: {
+            query: {
+                /** @description from POST /outputs/:id/link */
+                token: unknown;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description headers only */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a malformed Range header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description the token is missing, malformed, tampered with or expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description the output is gone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getOutputPoster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the poster */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description an API key without the 'read' scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description no such output, or no poster */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };

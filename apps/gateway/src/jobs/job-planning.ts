@@ -42,6 +42,7 @@ export function planJob(
       quality: settings.quality,
       ...(settings.aspectRatio ? { aspectRatio: settings.aspectRatio } : {}),
       ...(settings.metadata ? { metadata: settings.metadata } : {}),
+      ...(settings.outputNameTemplate ? { outputNameTemplate: settings.outputNameTemplate } : {}),
       combinations: plan.combinations,
       seconds: combinationSeconds(plan.combinations, project),
       orientationVideoId: orientationVideoId(project),

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   Get,
@@ -7,19 +8,25 @@ import {
   Param,
   Post,
   Query,
-  Sse,
-  type MessageEvent,
+  Req,
+  Res,
+  UseGuards,
 } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import {
   ApiAcceptedResponse,
+  ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiQuery,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Observable } from 'rxjs';
+import type { Response } from 'express';
+import { Public } from '../auth/public.decorator';
+import { SignedTokens } from '../outputs/links/signed-tokens';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
@@ -28,10 +35,18 @@ import { PaginationQueryDto } from '../common/dto/pagination-query.dto';
 import { CreateJobDto } from './dto/create-job.dto';
 import { EstimateDto, JobDto, JobPageDto, OutputDto } from './dto/job.dto';
 import { parseIdempotencyKey } from './idempotency-key';
-import { JobEventsStream } from './job-events.stream';
+import { ManifestDto, PlanDto, PlanRequestDto, StreamTokenDto } from './dto/plan.dto';
+import { JobEventsStream } from './job-events/job-events.stream';
+import { StreamAuthGuard, type StreamRequest } from './job-events/stream-auth.guard';
+import { writeSse } from './job-events/sse-writer';
+import { JobFiles } from './job-files/job-files.service';
+import { PlanJob } from './plan-job/plan-job.usecase';
 import { CancelJob } from './cancel-job/cancel-job.usecase';
 import { CreateJob } from './create-job/create-job.usecase';
 import { JobsService } from './jobs.service';
+
+/** How long a stream token lets an EventSource (re)connect. */
+const STREAM_TOKEN_SECONDS = 300;
 
 @ApiTags('jobs')
 @Authenticated()
@@ -43,7 +58,36 @@ export class JobsController {
     private readonly createJob: CreateJob,
     private readonly cancelJob: CancelJob,
     private readonly events: JobEventsStream,
+    private readonly planJob: PlanJob,
+    private readonly files: JobFiles,
+    private readonly tokens: SignedTokens,
+    private readonly config: ConfigService,
   ) {}
+
+  @Post('projects/:id/plan')
+  @Authenticated('jobs')
+  @ExpensiveRoute()
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'planJob',
+    summary:
+      'Every combination a job would render with this seed, named, and its price (spends nothing)',
+  })
+  @ApiOkResponse({ type: PlanDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'seed is not a whole number' })
+  @ApiResponse({
+    status: 404,
+    type: ErrorResponseDto,
+    description: 'no such project of the caller',
+  })
+  @ApiResponse({ status: 422, type: ErrorResponseDto, description: 'the project is not mixable' })
+  plan(
+    @CurrentUser() user: AuthUser,
+    @Param('id') projectId: string,
+    @Body() body: PlanRequestDto,
+  ): Promise<PlanDto> {
+    return this.planJob.execute(user.id, projectId, body?.seed);
+  }
 
   @Post('projects/:id/jobs/estimate')
   @Authenticated('jobs')
@@ -162,19 +206,107 @@ export class JobsController {
     return (await this.jobs.outputs(user.id, id)).map(OutputDto.from);
   }
 
-  @Sse('jobs/:id/events')
+  @Get('jobs/:id/manifest')
+  @Authenticated('read')
+  @ApiOperation({
+    operationId: 'getJobManifest',
+    summary:
+      'Per output: id, name, clips by group, duration, size, SHA-256, metadata (JSON or CSV)',
+  })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: ManifestDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'format is not json or csv' })
+  async manifest(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Query('format') format: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ManifestDto | string> {
+    if (format !== undefined && format !== 'json' && format !== 'csv') {
+      throw new BadRequestException({
+        message: 'format must be json or csv',
+        details: [{ field: 'format', problems: ['must be json or csv'] }],
+      });
+    }
+    const { labels: _labels, ...manifest } = await this.files.manifest(user.id, id);
+    if (format !== 'csv') return manifest;
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="manifest-${id}.csv"`);
+    return this.files.csv({ ...manifest, labels: _labels });
+  }
+
+  @Get('jobs/:id/archive')
+  @Authenticated('read')
+  @ApiOperation({
+    operationId: 'downloadJobArchive',
+    summary: 'A streamed ZIP (stored, not recompressed) of every output plus manifest.csv',
+  })
+  @ApiProduces('application/zip')
+  @ApiResponse({ status: 200, description: 'the ZIP' })
+  @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'the job is not final' })
+  async archive(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const archive = await this.files.archivable(user.id, id);
+    res.status(200);
+    res.setHeader('Content-Type', 'application/zip');
+    res.setHeader('Content-Disposition', `attachment; filename="job-${id}.zip"`);
+    await this.files.writeArchive(archive, res);
+  }
+
+  @Post('jobs/:id/events/token')
+  @Authenticated('read')
+  @ApiOperation({
+    operationId: 'createJobEventsToken',
+    summary:
+      'A short-lived token for GET /jobs/:id/events?token= (an EventSource sends no headers)',
+  })
+  @ApiCreatedResponse({ type: StreamTokenDto })
+  async streamToken(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+  ): Promise<StreamTokenDto> {
+    await this.jobs.owned(user.id, id);
+    return this.tokens.sign('events', id, user.id, STREAM_TOKEN_SECONDS);
+  }
+
+  @Get('jobs/:id/events')
+  @Public()
+  @UseGuards(StreamAuthGuard)
   @Authenticated('read')
   @ApiOperation({
     operationId: 'streamJobEvents',
-    summary: 'Server-Sent Events: progress and status changes until a final state',
+    summary:
+      'Server-Sent Events: progress and status changes until a final state; credentials or ?token=',
+  })
+  @ApiQuery({
+    name: 'token',
+    required: false,
+    description: 'from POST /jobs/:id/events/token, instead of credentials (401 when expired)',
+  })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'a malformed query' })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'on reconnect: the current state comes first, then nothing older than this id',
   })
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'events "progress" and, last, "status" with a JobEvent as data' })
+  @ApiOkResponse({
+    description:
+      'events "progress" and, last, "status" with a JobEvent as data, each with an id; a ": heartbeat" comment every 15 s',
+  })
   async stream(
-    @CurrentUser() user: AuthUser,
     @Param('id') id: string,
-  ): Promise<Observable<MessageEvent>> {
-    await this.jobs.owned(user.id, id);
-    return this.events.events(id);
+    @Req() req: StreamRequest,
+    @Res() res: Response,
+    @Headers('last-event-id') lastEventId?: string,
+  ): Promise<void> {
+    await this.jobs.owned(req.streamUserId as string, id);
+    const since = lastEventId && /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : undefined;
+    const heartbeatMs = Number(this.config.get('SSE_HEARTBEAT_MS') ?? 15_000) || 15_000;
+    writeSse(res, this.events.events(id, since), heartbeatMs);
   }
 }

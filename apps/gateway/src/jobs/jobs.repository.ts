@@ -108,4 +108,17 @@ export class JobsRepository {
       } as ProjectMixSettings,
     };
   }
+
+  /** The names a plan preview shows: the project's, its groups' and its clips'. */
+  async planLabels(projectId: string) {
+    const project = await this.prisma.project.findUnique({
+      where: { id: projectId },
+      select: {
+        name: true,
+        groups: { select: { id: true, name: true } },
+        videos: { select: { id: true, groupId: true, originalName: true, resolution: true } },
+      },
+    });
+    return project;
+  }
 }

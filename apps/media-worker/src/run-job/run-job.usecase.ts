@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { mkdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
   FfmpegAbortedError,
@@ -9,7 +9,13 @@ import {
   MediaProbeError,
   probe,
 } from '@app/media';
-import { MixingEngine, type MixSource } from '@app/mixing';
+import {
+  MixingEngine,
+  namedClips,
+  outputNames,
+  type MixedOutput,
+  type MixSource,
+} from '@app/mixing';
 import { STORAGE, storageKeys, type CachedFile, type Storage } from '@app/storage';
 import { InvalidJobSnapshotError } from '@app/contracts';
 import { JobLifecycle } from '@app/jobs';
@@ -18,6 +24,7 @@ import type { JobOutcome } from '../job-queue/job-outcome';
 import { SettleJob } from '../settle-job/settle-job.usecase';
 import { FfmpegRunnerProvider } from './ffmpeg-runner.provider';
 import { JobFiles } from './job-files';
+import { PosterFrames, sha256File } from './output-extras';
 import { ProgressReporter } from './progress-reporter';
 import { RunJobRepository, type JobToRun } from './run-job.repository';
 
@@ -133,22 +140,35 @@ export class RunJob {
       mezzanineStore: mezzanines.store,
       runner: this.ffmpeg.runner,
     });
+    const request = {
+      combinations: snapshot.combinations,
+      sources,
+      settings: snapshot,
+      orientationVideoId: snapshot.orientationVideoId,
+    };
+    const profile = engine.profileFor(request);
+    // Names of the whole plan (not only what is left), so a resumed job names alike.
+    const names = outputNames({
+      template: snapshot.outputNameTemplate,
+      projectName: job.project.name,
+      jobId: job.id,
+      createdAt: job.createdAt,
+      aspectRatio: profile.aspectRatio,
+      extension: profile.extension,
+      combinations: namedClips(snapshot.combinations, job.project.videos, job.project.groups),
+    });
+    // One first frame per first clip: outputs that open with the same clip share it.
+    const frames = new PosterFrames(this.ffmpeg.runner, path.join(`${outputDir}.work`, 'posters'));
     try {
       await engine.mix({
-        combinations: snapshot.combinations,
-        sources,
-        settings: snapshot,
+        ...request,
         job: { jobId: job.id, projectName: job.project.name, createdAt: job.createdAt },
         outputDir,
-        orientationVideoId: snapshot.orientationVideoId,
         skip: done,
         signal,
         onProgress: (p) => reporter.report(base + ((100 - base) * p) / 100),
         onOutput: async (output) => {
-          const stored = await this.storage.importFile(
-            storageKeys.output(userId, job.projectId, job.id, output.filename),
-            output.path,
-          );
+          const stored = await this.store(job, output, signal, frames);
           const recorded = await this.lifecycle.recordOutput(job.id, {
             combinationIndex: output.combinationIndex,
             filename: output.filename,
@@ -157,9 +177,13 @@ export class RunJob {
             durationSeconds: output.durationSeconds,
             metadata: output.metadata,
             sourceFiles: output.sourceVideoIds,
+            name: names[output.combinationIndex],
+            sha256: stored.sha256,
+            ...(stored.poster ? { posterPath: stored.poster } : {}),
           });
           if (!recorded) {
             await this.storage.delete(stored.location);
+            if (stored.poster) await this.storage.delete(stored.poster);
             stop();
             return;
           }
@@ -170,6 +194,42 @@ export class RunJob {
       for (const file of held) file.release();
       await reporter.flush();
     }
+  }
+
+  /**
+   * Moves a finished output into storage with its SHA-256 and, beside it, a poster: the first
+   * frame of its first part's mezzanine (a poster that fails is logged, not fatal).
+   */
+  private async store(
+    job: JobToRun,
+    output: MixedOutput,
+    signal: AbortSignal,
+    frames: PosterFrames,
+  ) {
+    const userId = job.project.userId;
+    const sha256 = await sha256File(output.path);
+    const posterName = output.filename.replace(/\.[a-z0-9]+$/i, '.jpg');
+    const posterFile = path.join(path.dirname(output.path), posterName);
+    const poster = await frames
+      .of(output.partPaths[0], signal)
+      .then((frame) => copyFile(frame, posterFile))
+      .then(() =>
+        this.storage.importFile(
+          storageKeys.output(userId, job.projectId, job.id, posterName),
+          posterFile,
+        ),
+      )
+      .then((r) => r.location)
+      .catch((e: Error) => {
+        if (signal.aborted) throw e;
+        this.logger.warn(`job ${job.id}: no poster for ${output.filename}: ${e.message}`);
+        return null;
+      });
+    const stored = await this.storage.importFile(
+      storageKeys.output(userId, job.projectId, job.id, output.filename),
+      output.path,
+    );
+    return { ...stored, sha256, poster };
   }
 
   /** Each needed source as a local file (pinned in `held` until the render ends). */

@@ -34,6 +34,15 @@ describe('parseJobSnapshot', () => {
     });
   });
 
+  it('keeps the frozen outputNameTemplate; a version 1 snapshot without one still reads', () => {
+    const written = JSON.parse(
+      JSON.stringify(toJobSnapshot({ ...plan, outputNameTemplate: '{project}-{index}' })),
+    );
+    expect(parseJobSnapshot(written).outputNameTemplate).toBe('{project}-{index}');
+    expect(parseJobSnapshot({ version: 1, ...plan }).outputNameTemplate).toBeUndefined();
+    expect(refusal({ ...plan, outputNameTemplate: 7 }).fields[0].field).toBe('outputNameTemplate');
+  });
+
   it('reads a snapshot written before versioning as version 1', () => {
     expect(parseJobSnapshot(plan).version).toBe(1);
   });

@@ -63,6 +63,8 @@ export class JobSnapshotV1 {
   @IsArray() @IsNumber({}, { each: true }) @Min(0, { each: true }) seconds!: number[];
   /** Whose shape sets the default orientation. */
   @IsOptional() @IsString() orientationVideoId?: string;
+  /** The project's outputNameTemplate when the job was created (absent: the default). */
+  @IsOptional() @IsString() outputNameTemplate?: string;
 }
 
 /** The current snapshot shape. */

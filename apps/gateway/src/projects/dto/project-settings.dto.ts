@@ -19,8 +19,11 @@ import {
 } from 'class-validator';
 import {
   ASPECT_RATIOS,
+  DEFAULT_OUTPUT_NAME_TEMPLATE,
   DYNAMIC_FIELDS,
   OUTPUT_FORMATS,
+  OUTPUT_NAME_TEMPLATE_MAX_LENGTH,
+  outputNameTemplateProblem,
   QUALITIES,
   type MixingMode,
   type OutputFormat,
@@ -102,6 +105,26 @@ export class GroupSeedDto {
   order!: number;
 }
 
+/** A template of output file names: known placeholders only, bounded length. */
+function IsOutputNameTemplate() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isOutputNameTemplate',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && outputNameTemplateProblem(value) === null,
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property} ${
+            typeof args?.value === 'string'
+              ? outputNameTemplateProblem(args.value)
+              : 'must be a string'
+          }`,
+      },
+    });
+}
+
 /** `projects.settings`, field by field as in the seed's JSON schema (plus aspectRatio). */
 export class ProjectSettingsDto {
   @ApiProperty({ enum: ['AUTO', 'MANUAL'], example: 'MANUAL' })
@@ -142,6 +165,15 @@ export class ProjectSettingsDto {
   @ValidateNested()
   @Type(() => MetadataSettingsDto)
   metadata?: MetadataSettingsDto;
+
+  @ApiPropertyOptional({
+    example: '{project}-{index}-{group:Hooks}-{aspect}',
+    maxLength: OUTPUT_NAME_TEMPLATE_MAX_LENGTH,
+    description: `output file names (default \`${DEFAULT_OUTPUT_NAME_TEMPLATE}\`): placeholders {project}, {index} (zero-padded), {groups} (each group's clip name, joined by -), {group:<name>}, {job}, {date} (YYYY-MM-DD), {aspect} (e.g. 16x9); sanitized to a safe file name with the format's extension, unique within a job`,
+  })
+  @IsOptional()
+  @IsOutputNameTemplate()
+  outputNameTemplate?: string;
 
   @ApiPropertyOptional({
     type: [GroupSeedDto],

@@ -4,15 +4,28 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { Observable } from 'rxjs';
 import { FINAL_JOB_STATUSES, JobEvent, parsePayload, type NatsNames } from '@app/contracts';
 import { decodeJson, InjectNats, InjectNatsNames } from '@app/messaging';
-import { JobsRepository } from './jobs.repository';
+import { JobsRepository } from '../jobs.repository';
 
 /** Database look-ups back the NATS events, so a missed event only delays, never loses, a state. */
 const POLL_MS = 2000;
+
+const STATUS_RANK: Record<string, number> = { PENDING: 0, PROCESSING: 1 };
+
+/**
+ * Pure: an event's id. States only move forward (status, then progress, then outputs done),
+ * so ids grow with them: a later state always has a larger id than an earlier one.
+ */
+export function jobEventId(state: { status: string; progress: number; outputsDone: number }) {
+  const rank = STATUS_RANK[state.status] ?? 2;
+  return rank * 1e9 + Math.floor(state.progress) * 1e6 + Math.min(state.outputsDone, 999_999);
+}
 
 /**
  * A job's progress and status changes as Server-Sent Events: its current state first, then
  * every change (from the workers' NATS events, backed by polling the database) until a final
  * state, which is sent and closes the stream. Progress never goes backwards in the stream.
+ * Every event has an id (jobEventId); given the Last-Event-ID of a reconnecting client, the
+ * current state is still sent first, and after it nothing older than that id.
  */
 @Injectable()
 export class JobEventsStream {
@@ -22,9 +35,10 @@ export class JobEventsStream {
     @InjectNatsNames() private readonly names: NatsNames,
   ) {}
 
-  events(jobId: string): Observable<MessageEvent> {
+  events(jobId: string, lastEventId?: number): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
       let last: { status: string; progress: number; outputsDone: number } | undefined;
+      const floor = Number.isSafeInteger(lastEventId) ? (lastEventId as number) : -1;
       let closed = false;
       const emit = (event: Omit<JobEvent, 'at'> & { at?: string }) => {
         if (closed) return;
@@ -36,9 +50,14 @@ export class JobEventsStream {
           last.outputsDone === event.outputsDone
         )
           return;
-        last = { status: event.status, progress, outputsDone: event.outputsDone };
+        const state = { status: event.status, progress, outputsDone: event.outputsDone };
+        const id = jobEventId(state);
+        // After the current state, nothing the client had before it reconnected.
+        if (last && id <= floor && !FINAL_JOB_STATUSES.includes(event.status)) return;
+        last = state;
         const data = { ...event, progress, at: event.at ?? new Date().toISOString() };
         subscriber.next({
+          id: String(id),
           type: FINAL_JOB_STATUSES.includes(event.status) ? 'status' : 'progress',
           data,
         });
