@@ -11,7 +11,7 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@app/(database|contracts|config|mixing|storage|media|messaging|observability|jobs)(/.*)?$': '<rootDir>/libs/$1/src$2',
+  '^@app/(database|contracts|config|mixing|storage|media|messaging|observability|jobs|webhooks)(/.*)?$': '<rootDir>/libs/$1/src$2',
 };
 const common = {
   transform: {
