@@ -43,12 +43,17 @@ export class WebhookEventsPublisher {
     this.names = webhookNames(config.getOrThrow<string>('NATS_PREFIX'));
   }
 
-  /** `job.completed` / `job.failed` / `job.cancelled` for a job in a final state; else nothing. */
+  /**
+   * For a job in a final state: `output.ready` for each output it recorded (a catch-up, in case
+   * the one published when the output was made was lost; deduplicated otherwise), then
+   * `job.completed` / `job.failed` / `job.cancelled`. Nothing for a job not final or gone.
+   */
   async publishJobFinished(jobId: string): Promise<void> {
     const job = await this.readJob(jobId);
     if (!job) return;
     const type = JOB_EVENT_OF_STATUS[job.status as keyof typeof JOB_EVENT_OF_STATUS];
     if (!type) return;
+    for (const output of job.outputs) await this.publishOutput(job, output);
     await this.publish(`${jobId}:${type}`, job.userId, type, job.completedAt ?? new Date(), {
       jobId,
       projectId: job.projectId,
@@ -62,9 +67,15 @@ export class WebhookEventsPublisher {
   async publishOutputReady(jobId: string, combinationIndex: number): Promise<void> {
     const job = await this.readJob(jobId, combinationIndex);
     const output = job?.outputs[0];
-    if (!job || !output) return;
-    await this.publish(`${output.id}:output.ready`, job.userId, 'output.ready', output.createdAt, {
-      jobId,
+    if (job && output) await this.publishOutput(job, output);
+  }
+
+  private publishOutput(
+    job: NonNullable<Awaited<ReturnType<WebhookEventsPublisher['readJob']>>>,
+    output: OutputRow & { createdAt: Date },
+  ): Promise<void> {
+    return this.publish(`${output.id}:output.ready`, job.userId, 'output.ready', output.createdAt, {
+      jobId: job.id,
       projectId: job.projectId,
       status: job.status,
       outputs: [toWebhookOutput(output)],
@@ -76,6 +87,7 @@ export class WebhookEventsPublisher {
     const job = await this.prisma.processingJob.findUnique({
       where: { id: jobId },
       select: {
+        id: true,
         status: true,
         projectId: true,
         completedAt: true,

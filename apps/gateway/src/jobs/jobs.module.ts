@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JobLifecycleModule } from '@app/jobs';
+import { WebhookEventsModule } from '@app/webhooks';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { CancelJob } from './cancel-job/cancel-job.usecase';
 import { CreateJob } from './create-job/create-job.usecase';
@@ -11,7 +12,7 @@ import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 
 @Module({
-  imports: [JobLifecycleModule],
+  imports: [JobLifecycleModule, WebhookEventsModule],
   controllers: [JobsController],
   providers: [
     JobsService,
