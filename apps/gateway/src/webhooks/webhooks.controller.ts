@@ -40,7 +40,8 @@ export class WebhooksController {
   @ApiResponse({
     status: 400,
     type: ErrorResponseDto,
-    description: 'invalid body, or a URL resolving to a loopback, private, link-local or metadata address',
+    description:
+      'invalid body, or a URL resolving to a loopback, private, link-local or metadata address',
   })
   @ApiResponse({
     status: 409,

@@ -14,11 +14,7 @@ import {
   type UrlPolicyOptions,
 } from '@app/webhooks';
 import { skipTake, type Page } from '../common/dto/pagination-query.dto';
-import type {
-  CreateWebhookDto,
-  DeliveriesQueryDto,
-  UpdateWebhookDto,
-} from './dto/webhook.dto';
+import type { CreateWebhookDto, DeliveriesQueryDto, UpdateWebhookDto } from './dto/webhook.dto';
 import { WebhooksRepository } from './webhooks.repository';
 import type { WebhookDelivery } from '@app/database';
 

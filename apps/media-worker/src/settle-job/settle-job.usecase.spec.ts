@@ -52,9 +52,7 @@ describe('settling a final job', () => {
   it('charges the outputs recorded, then announces the final state', async () => {
     const { useCase, settled, events } = setup(cancelled);
     expect(await useCase.execute('job-1')).toEqual({ kind: 'done' });
-    expect(settled).toEqual([
-      [{ id: 'job-1', project: { userId: 'user-1' } }],
-    ]);
+    expect(settled).toEqual([[{ id: 'job-1', project: { userId: 'user-1' } }]]);
     expect(events).toEqual([
       { jobId: 'job-1', status: 'CANCELLED', progress: 60, outputsDone: 2, outputsTotal: 3 },
     ]);

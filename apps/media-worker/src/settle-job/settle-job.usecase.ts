@@ -35,7 +35,9 @@ export class SettleJob {
       // Durable (JetStream, deduplicated by event): webhooks of the final state and outputs.
       await this.webhookEvents.publishJobFinished(jobId);
     } catch (e) {
-      this.logger.warn(`job ${jobId}: webhook events not queued, will retry: ${(e as Error).message}`);
+      this.logger.warn(
+        `job ${jobId}: webhook events not queued, will retry: ${(e as Error).message}`,
+      );
       return { kind: 'retry', delayMs: 5000 };
     }
     this.events.publish({

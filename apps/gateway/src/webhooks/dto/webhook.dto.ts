@@ -30,7 +30,11 @@ export class CreateWebhookDto {
   @MaxLength(MAX_WEBHOOK_URL_LENGTH)
   url!: string;
 
-  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true, example: ['job.completed', 'job.failed'] })
+  @ApiProperty({
+    enum: WEBHOOK_EVENT_TYPES,
+    isArray: true,
+    example: ['job.completed', 'job.failed'],
+  })
   @IsArray({ message: EVENTS_MESSAGE })
   @ArrayMinSize(1, { message: EVENTS_MESSAGE })
   @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length * 2)
@@ -89,7 +93,11 @@ export class WebhookDto {
     description: 'why the service disabled it (after 5 days of failed deliveries)',
   })
   disabledReason!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: Date, description: 'failing without a success since' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Date,
+    description: 'failing without a success since',
+  })
   failingSince!: Date | null;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
