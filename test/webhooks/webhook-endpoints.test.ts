@@ -222,11 +222,23 @@ describe('GET /webhooks/:id/deliveries and retry', () => {
     const at = (s: number) => new Date(Date.UTC(2026, 11, 1, 0, 0, s));
     await db.prisma.webhookDelivery.createMany({
       data: [
-        { id: 'msg_a', status: 'DELIVERED', attempts: 1, lastStatusCode: 200, createdAt: at(1) },
-        { id: 'msg_b', status: 'FAILED', attempts: 8, lastStatusCode: 503, createdAt: at(2) },
+        {
+          id: 'msg_a',
+          status: 'DELIVERED' as const,
+          attempts: 1,
+          lastStatusCode: 200,
+          createdAt: at(1),
+        },
+        {
+          id: 'msg_b',
+          status: 'FAILED' as const,
+          attempts: 8,
+          lastStatusCode: 503,
+          createdAt: at(2),
+        },
         {
           id: 'msg_c',
-          status: 'PENDING',
+          status: 'PENDING' as const,
           attempts: 2,
           lastStatusCode: 500,
           nextAttemptAt: at(3600),
