@@ -1,13 +1,11 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { Webhook } from 'standardwebhooks';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { startBilling, type TestBilling } from '../support/billing';
 import { startWorker, type TestWorker } from '../support/worker';
 import { fund, registerUser, type RegisteredUser } from '../support/factories';
 import { mixableProject, waitForJob } from '../support/mixing-project';
+import { Receiver } from './receiver';
 
 jest.setTimeout(180_000);
 
@@ -19,85 +17,6 @@ Object.assign(process.env, {
   WEBHOOK_TIMEOUT_MS: '3000',
   WEBHOOK_DISABLE_AFTER_MS: String(5 * 24 * 3600_000),
 });
-
-interface Attempt {
-  path: string;
-  id: string;
-  timestamp: string;
-  signature: string;
-  body: string;
-  status: number;
-}
-
-/**
- * A real endpoint: answers 503 to the first two attempts of each webhook-id, then verifies the
- * signature with the standardwebhooks package (204 if it verifies, 401 if not). /always-503
- * answers 503 to everything.
- */
-class Receiver {
-  readonly attempts: Attempt[] = [];
-  secrets: string[] = [];
-  private server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString();
-      const id = String(req.headers['webhook-id']);
-      const attempt: Attempt = {
-        path: req.url ?? '',
-        id,
-        timestamp: String(req.headers['webhook-timestamp']),
-        signature: String(req.headers['webhook-signature']),
-        body,
-        status: 0,
-      };
-      const earlier = this.attempts.filter((a) => a.id === id).length;
-      if (attempt.path === '/always-503' || earlier < 2) attempt.status = 503;
-      else attempt.status = this.secrets.some((s) => this.verifies(s, attempt)) ? 204 : 401;
-      this.attempts.push(attempt);
-      res.writeHead(attempt.status).end();
-    });
-  });
-
-  verifies(secret: string, a: Attempt): boolean {
-    try {
-      new Webhook(secret).verify(a.body, {
-        'webhook-id': a.id,
-        'webhook-timestamp': a.timestamp,
-        'webhook-signature': a.signature,
-      });
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  accepted(): Attempt[] {
-    return this.attempts.filter((a) => a.status === 204);
-  }
-
-  async listen(): Promise<string> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  close(): Promise<void> {
-    return new Promise((r) => this.server.close(() => r()));
-  }
-
-  /** Resolves once `until` holds (checked on every attempt received); no fixed sleeps. */
-  async waitFor(until: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!until()) {
-      if (Date.now() > deadline) {
-        throw new Error(
-          `${what}: not within ${timeoutMs} ms; got ${JSON.stringify(this.attempts)}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
 
 let db: TestDatabase;
 let gw: TestGateway;
@@ -174,6 +93,14 @@ describe('a job end to end, with a signed webhook endpoint that fails at first',
     await receiver.waitFor(
       () => receiver.accepted().length >= 3,
       'job.completed and two output.ready accepted',
+    );
+    // Recorded once the answers are in.
+    await waitForRow(async () =>
+      (await db.prisma.webhookDelivery.count({
+        where: { endpointId: endpoint.id, status: 'DELIVERED' },
+      })) >= 3
+        ? true
+        : null,
     );
   });
 
