@@ -292,3 +292,20 @@ describe('GET /webhooks/:id/deliveries and retry', () => {
     );
   });
 });
+
+describe('the metadata a job may carry (echoed in its webhook events)', () => {
+  it.each([
+    ['an array', [1, 2]],
+    ['a string', 'campaign'],
+    ['more than 50 keys', Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i]))],
+    ['more than 4 KiB', { note: 'x'.repeat(4100) }],
+  ])('refuses %s with a 400 naming metadata', async (_label, metadata) => {
+    const u = await registerUser(gw.server);
+    const res = await request(gw.server)
+      .post('/api/v1/projects/any-project/jobs')
+      .set(bearer(u))
+      .send({ metadata });
+    expectErrorShape(res, 400);
+    expect(fieldsOf(res)).toEqual(['metadata']);
+  });
+});
