@@ -93,7 +93,14 @@ export class DeliverWebhooks implements OnApplicationBootstrap, BeforeApplicatio
         const lease = new Date(now.getTime() + this.timeoutMs + LEASE_MARGIN_MS);
         const batch = await this.deliveries.claimDue(this.concurrency, now, lease);
         if (!batch.length) return;
-        await Promise.all(batch.map((d) => this.attempt(d)));
+        await Promise.all(
+          batch.map((d) =>
+            // One delivery's trouble (its endpoint deleted meanwhile) does not stop the others.
+            this.attempt(d).catch((e: Error) =>
+              this.logger.warn(`webhook ${d.id}: attempt not recorded: ${e.message}`),
+            ),
+          ),
+        );
         if (this.stopping || batch.length < this.concurrency) return;
       }
     } catch (e) {
