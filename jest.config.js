@@ -11,7 +11,8 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@app/(database|contracts|config|mixing|storage|media|messaging|observability|jobs|sdk)(/.*)?$': '<rootDir>/libs/$1/src$2',
+  '^@app/(database|contracts|config|mixing|storage|media|messaging|observability|jobs|sdk|webhooks)(/.*)?$':
+    '<rootDir>/libs/$1/src$2',
 };
 const common = {
   transform: {

@@ -18,6 +18,7 @@ import { OutputsModule } from './outputs/outputs.module';
 import { ProjectsModule } from './projects/projects.module';
 import { UsersModule } from './users/users.module';
 import { VideosModule } from './videos/videos.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -39,6 +40,7 @@ import { VideosModule } from './videos/videos.module';
     HealthModule,
     MetricsModule,
     AdminModule,
+    WebhooksModule,
   ],
 })
 export class GatewayModule implements NestModule {

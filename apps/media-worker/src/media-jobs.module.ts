@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JobLifecycleModule } from '@app/jobs';
+import { WebhookEventsModule } from '@app/webhooks';
 import { AbandonJob } from './abandon-job/abandon-job.usecase';
 import { AbandonedJobsListener } from './abandon-job/abandoned-jobs.listener';
 import { JobBillingModule } from './billing/job-billing.module';
@@ -20,7 +21,7 @@ import { SettleJob } from './settle-job/settle-job.usecase';
  * cancelled at the gateway. Every job state change goes through JobLifecycle (@app/jobs).
  */
 @Module({
-  imports: [JobBillingModule, JobLifecycleModule],
+  imports: [JobBillingModule, JobLifecycleModule, WebhookEventsModule],
   providers: [
     RunJobRepository,
     JobFiles,

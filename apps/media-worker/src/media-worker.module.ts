@@ -5,6 +5,7 @@ import { MessagingModule } from '@app/messaging';
 import { LoggingModule } from '@app/observability';
 import { StorageModule } from '@app/storage';
 import { MediaJobsModule } from './media-jobs.module';
+import { WebhookDeliveryModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -14,6 +15,7 @@ import { MediaJobsModule } from './media-jobs.module';
     MessagingModule.forApp('media-worker'),
     StorageModule,
     MediaJobsModule,
+    WebhookDeliveryModule,
   ],
 })
 export class MediaWorkerModule {}

@@ -92,4 +92,27 @@ describe('environment schema', () => {
     const { error } = Joi.object(workerEnvSchema).validate({ WORKER_CONCURRENCY: 0 });
     expect(error?.message).toContain('"WORKER_CONCURRENCY"');
   });
+
+  it('allows webhooks to private addresses only in development and test', () => {
+    for (const schema of [gatewayEnvSchema, workerEnvSchema]) {
+      const allow = (NODE_ENV: string) =>
+        Joi.object(schema).validate(
+          {
+            NODE_ENV,
+            JWT_SECRET: SECRET,
+            WEBHOOK_ALLOW_PRIVATE: 'true',
+          },
+          { allowUnknown: true },
+        );
+      expect(allow('production').error?.message).toContain(
+        '"WEBHOOK_ALLOW_PRIVATE" may be true only when NODE_ENV is development or test',
+      );
+      expect(allow('test').error).toBeUndefined();
+      expect(allow('development').value.WEBHOOK_ALLOW_PRIVATE).toBe(true);
+      expect(
+        Joi.object(schema).validate({ JWT_SECRET: SECRET }, { allowUnknown: true }).value
+          .WEBHOOK_ALLOW_PRIVATE,
+      ).toBe(false);
+    }
+  });
 });

@@ -59,6 +59,18 @@ export const commonEnvSchema = {
     .default(8 * 1024 * 1024),
   FFMPEG_PATH: Joi.string().default('ffmpeg'),
   FFPROBE_PATH: Joi.string().default('ffprobe'),
+  /**
+   * Webhook endpoints on loopback or private addresses (development and tests only: refused at
+   * boot when NODE_ENV is production). Link-local and metadata addresses are refused regardless.
+   */
+  WEBHOOK_ALLOW_PRIVATE: Joi.boolean()
+    .default(false)
+    .when('NODE_ENV', {
+      is: 'production',
+      then: Joi.valid(false).messages({
+        'any.only': '"WEBHOOK_ALLOW_PRIVATE" may be true only when NODE_ENV is development or test',
+      }),
+    }),
 };
 
 /** The secret the repository once shipped as a default: published, so refused in every mode. */
@@ -170,6 +182,22 @@ export const workerEnvSchema = {
     .integer()
     .min(1024 * 1024)
     .default(10 * 1024 * 1024 * 1024),
+  /** Waits between webhook attempts, ms, comma-separated; empty: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+  WEBHOOK_RETRY_SCHEDULE_MS: Joi.string()
+    .pattern(/^\s*\d+(\s*,\s*\d+)*\s*$/)
+    .allow('')
+    .default(''),
+  /** How often the deliverer looks for due webhook deliveries. */
+  WEBHOOK_POLL_INTERVAL_MS: Joi.number().integer().min(50).default(2000),
+  /** One webhook attempt's limit (connect, send, answer). */
+  WEBHOOK_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(10000),
+  /** An endpoint failing without a success for this long is disabled (default 5 days). */
+  WEBHOOK_DISABLE_AFTER_MS: Joi.number()
+    .integer()
+    .min(1000)
+    .default(5 * 24 * 3600 * 1000),
+  /** Webhook attempts made at the same time by one worker. */
+  WEBHOOK_DELIVERY_CONCURRENCY: Joi.number().integer().min(1).max(100).default(8),
 };
 
 export type EnvSchema = Record<string, Joi.Schema>;

@@ -21,6 +21,8 @@ export interface NewJob {
   creditsReserved: number;
   idempotencyKey: string | null;
   requestHash: string;
+  /** The client's `metadata` object, echoed in the job's webhook events. */
+  clientMetadata?: Record<string, unknown> | null;
 }
 
 export interface RecordedOutput {
@@ -104,6 +106,9 @@ export class JobLifecycle {
             creditsReserved: job.creditsReserved,
             idempotencyKey: job.idempotencyKey,
             requestHash: job.requestHash,
+            ...(job.clientMetadata
+              ? { clientMetadata: job.clientMetadata as Prisma.InputJsonObject }
+              : {}),
           },
         });
         await tx.project.update({

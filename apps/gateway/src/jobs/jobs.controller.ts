@@ -155,6 +155,7 @@ export class JobsController {
         userId: user.id,
         projectId,
         seed: body?.seed,
+        metadata: body?.metadata,
         idempotencyKey: key,
       }),
     );

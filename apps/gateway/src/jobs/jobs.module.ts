@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JobLifecycleModule } from '@app/jobs';
 import { OutputsModule } from '../outputs/outputs.module';
+import { WebhookEventsModule } from '@app/webhooks';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { CancelJob } from './cancel-job/cancel-job.usecase';
 import { CreateJob } from './create-job/create-job.usecase';
@@ -16,7 +17,7 @@ import { JobsService } from './jobs.service';
 import { PlanJob } from './plan-job/plan-job.usecase';
 
 @Module({
-  imports: [JobLifecycleModule, OutputsModule],
+  imports: [JobLifecycleModule, OutputsModule, WebhookEventsModule],
   controllers: [JobsController],
   providers: [
     JobsService,

@@ -19,6 +19,7 @@ import {
 import { STORAGE, storageKeys, type CachedFile, type Storage } from '@app/storage';
 import { InvalidJobSnapshotError } from '@app/contracts';
 import { JobLifecycle } from '@app/jobs';
+import { WebhookEventsPublisher } from '@app/webhooks';
 import { JobEventsPublisher } from '../job-events/job-events.publisher';
 import type { JobOutcome } from '../job-queue/job-outcome';
 import { SettleJob } from '../settle-job/settle-job.usecase';
@@ -61,6 +62,7 @@ export class RunJob {
     private readonly ffmpeg: FfmpegRunnerProvider,
     @Inject(STORAGE) private readonly storage: Storage,
     private readonly files: JobFiles,
+    private readonly webhookEvents: WebhookEventsPublisher,
     config: ConfigService,
   ) {
     this.workDir = path.resolve(config.getOrThrow<string>('WORK_DIR'));
@@ -188,6 +190,10 @@ export class RunJob {
             return;
           }
           reporter.outputRecorded();
+          // output.ready now; settling the job publishes it again if this one was lost.
+          await this.webhookEvents
+            .publishOutputReady(job.id, output.combinationIndex)
+            .catch((e: Error) => this.logger.warn(`output.ready not queued yet: ${e.message}`));
         },
       });
     } finally {

@@ -1,6 +1,7 @@
 import { toJobSnapshot } from '@app/contracts';
 import type { JobForBilling, JobLifecycle } from '@app/jobs';
 import type { JobBilling } from '../billing/job-billing';
+import type { WebhookEventsPublisher } from '@app/webhooks';
 import type { JobEventsPublisher } from '../job-events/job-events.publisher';
 import { SettleJob } from './settle-job.usecase';
 
@@ -20,9 +21,14 @@ const cancelled: JobForBilling = {
   errorMessage: null,
 };
 
-function setup(job: JobForBilling | null, settle: () => Promise<void> = async () => undefined) {
+function setup(
+  job: JobForBilling | null,
+  settle: () => Promise<void> = async () => undefined,
+  queueWebhooks: () => Promise<void> = async () => undefined,
+) {
   const settled: unknown[][] = [];
   const events: unknown[] = [];
+  const webhookEvents: string[] = [];
   const useCase = new SettleJob(
     { readJobForBilling: async () => job } as unknown as JobLifecycle,
     {
@@ -32,20 +38,38 @@ function setup(job: JobForBilling | null, settle: () => Promise<void> = async ()
       },
     } as unknown as JobBilling,
     { publish: (e: unknown) => events.push(e) } as unknown as JobEventsPublisher,
+    {
+      publishJobFinished: async (jobId: string) => {
+        await queueWebhooks();
+        webhookEvents.push(jobId);
+      },
+    } as unknown as WebhookEventsPublisher,
   );
-  return { useCase, settled, events };
+  return { useCase, settled, events, webhookEvents };
 }
 
 describe('settling a final job', () => {
   it('charges the outputs recorded, then announces the final state', async () => {
     const { useCase, settled, events } = setup(cancelled);
     expect(await useCase.execute('job-1')).toEqual({ kind: 'done' });
-    expect(settled).toEqual([
-      [{ id: 'job-1', project: { userId: 'user-1' } }],
-    ]);
+    expect(settled).toEqual([[{ id: 'job-1', project: { userId: 'user-1' } }]]);
     expect(events).toEqual([
       { jobId: 'job-1', status: 'CANCELLED', progress: 60, outputsDone: 2, outputsTotal: 3 },
     ]);
+  });
+
+  it("queues the job's webhook events once billing has settled it", async () => {
+    const { useCase, webhookEvents } = setup(cancelled);
+    await useCase.execute('job-1');
+    expect(webhookEvents).toEqual(['job-1']);
+  });
+
+  it('asks for a retry, announcing nothing, when the webhook events cannot be queued', async () => {
+    const { useCase, events } = setup(cancelled, undefined, async () => {
+      throw new Error('JetStream down');
+    });
+    expect(await useCase.execute('job-1')).toEqual({ kind: 'retry', delayMs: 5000 });
+    expect(events).toEqual([]);
   });
 
   it('asks for a retry, announcing nothing, when billing fails', async () => {

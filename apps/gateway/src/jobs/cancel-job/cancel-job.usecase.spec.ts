@@ -2,6 +2,7 @@ import { ConflictException, NotFoundException } from '@nestjs/common';
 import type { JobStatus } from '@app/contracts';
 import type { ProcessingJob } from '@app/database';
 import { canTransition, type JobLifecycle, type TransitionResult } from '@app/jobs';
+import type { WebhookEventsPublisher } from '@app/webhooks';
 import type { JobQueuePublisher } from '../job-queue.publisher';
 import type { JobsBilling } from '../jobs-billing';
 import type { JobsRepository } from '../jobs.repository';
@@ -31,13 +32,16 @@ function setup(status: JobStatus) {
     },
   };
   const queue = { broadcastCancel: (jobId: string) => broadcasts.push(jobId) };
+  const webhookEvents: string[] = [];
+  const webhooks = { publishJobFinished: async (jobId: string) => void webhookEvents.push(jobId) };
   const useCase = new CancelJob(
     jobs as unknown as JobsRepository,
     lifecycle as unknown as JobLifecycle,
     billing as unknown as JobsBilling,
     queue as unknown as JobQueuePublisher,
+    webhooks as unknown as WebhookEventsPublisher,
   );
-  return { useCase, refunds, broadcasts };
+  return { useCase, refunds, broadcasts, webhookEvents };
 }
 
 describe('cancelling a job', () => {
@@ -49,10 +53,17 @@ describe('cancelling a job', () => {
   });
 
   it('a PROCESSING job is cancelled and its worker told; the worker settles it', async () => {
-    const { useCase, refunds, broadcasts } = setup('PROCESSING');
+    const { useCase, refunds, broadcasts, webhookEvents } = setup('PROCESSING');
     expect((await useCase.execute('owner', 'job-1')).status).toBe('CANCELLED');
     expect(refunds).toEqual([]);
     expect(broadcasts).toEqual(['job-1']);
+    expect(webhookEvents).toEqual([]); // the worker's settle step queues job.cancelled
+  });
+
+  it('a PENDING job, which no worker ran, has its job.cancelled webhook queued here', async () => {
+    const { useCase, webhookEvents } = setup('PENDING');
+    await useCase.execute('owner', 'job-1');
+    expect(webhookEvents).toEqual(['job-1']);
   });
 
   it.each(['COMPLETED', 'FAILED', 'CANCELLED'] as JobStatus[])(

@@ -2,6 +2,7 @@ import { ConflictException, Injectable, Logger, NotFoundException } from '@nestj
 import { JobStatus } from '@app/contracts';
 import type { ProcessingJob } from '@app/database';
 import { JobLifecycle } from '@app/jobs';
+import { WebhookEventsPublisher } from '@app/webhooks';
 import { JobQueuePublisher } from '../job-queue.publisher';
 import { JobsBilling } from '../jobs-billing';
 import { JobsRepository } from '../jobs.repository';
@@ -11,6 +12,7 @@ import { JobsRepository } from '../jobs.repository';
  * job. A PENDING job never ran: it is refunded in full here. A PROCESSING job is stopped by
  * the worker running it (told by the cancel broadcast), which removes its partial files and
  * settles billing for the outputs it had finished. A final job cannot be cancelled (409).
+ * Webhooks: job.cancelled of a PENDING job is queued here, of a PROCESSING one by its worker.
  */
 @Injectable()
 export class CancelJob {
@@ -21,6 +23,7 @@ export class CancelJob {
     private readonly lifecycle: JobLifecycle,
     private readonly billing: JobsBilling,
     private readonly queue: JobQueuePublisher,
+    private readonly webhookEvents: WebhookEventsPublisher,
   ) {}
 
   async execute(userId: string, jobId: string): Promise<ProcessingJob> {
@@ -33,6 +36,11 @@ export class CancelJob {
       await this.billing
         .settle(userId, jobId)
         .catch((e: Error) => this.logger.warn(`refund of ${jobId} deferred: ${e.message}`));
+      // No worker ran it: job.cancelled is queued here (a worker that later takes the queued
+      // message settles it and publishes the same event again, deduplicated).
+      await this.webhookEvents
+        .publishJobFinished(jobId)
+        .catch((e: Error) => this.logger.warn(`job.cancelled of ${jobId} deferred: ${e.message}`));
     }
     this.queue.broadcastCancel(jobId);
     return this.jobs.findById(jobId);

@@ -21,6 +21,8 @@ export interface CreateJobCommand {
   userId: string;
   projectId: string;
   seed?: number;
+  /** The client's own object, stored with the job and echoed in its webhook events. */
+  metadata?: Record<string, unknown>;
   idempotencyKey?: string;
 }
 
@@ -48,7 +50,12 @@ export class CreateJob {
   async execute(command: CreateJobCommand): Promise<ProcessingJob> {
     const { userId, projectId, idempotencyKey } = command;
     const requestHash = createHash('sha256')
-      .update(JSON.stringify({ seed: command.seed ?? null }))
+      .update(
+        JSON.stringify({
+          seed: command.seed ?? null,
+          ...(command.metadata ? { metadata: command.metadata } : {}),
+        }),
+      )
       .digest('hex');
     if (idempotencyKey) {
       const earlier = await this.jobs.findByIdempotencyKey(userId, projectId, idempotencyKey);
@@ -80,6 +87,7 @@ export class CreateJob {
       creditsReserved: credits,
       idempotencyKey: idempotencyKey ?? null,
       requestHash,
+      clientMetadata: command.metadata ?? null,
     });
     try {
       await this.billing.reserve(userId, job.id);

@@ -1,5 +1,29 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min, ValidateBy, type ValidationOptions } from 'class-validator';
+
+/** Limits of a job's client `metadata` (echoed in its webhook events). */
+export const MAX_METADATA_BYTES = 4096;
+export const MAX_METADATA_KEYS = 50;
+
+/** A JSON object (not an array or null) of at most 50 keys and 4 KiB once serialised. */
+function IsClientMetadata(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isClientMetadata',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'object' &&
+          value !== null &&
+          !Array.isArray(value) &&
+          Object.keys(value).length <= MAX_METADATA_KEYS &&
+          Buffer.byteLength(JSON.stringify(value)) <= MAX_METADATA_BYTES,
+        defaultMessage: () =>
+          `metadata must be a JSON object of at most ${MAX_METADATA_KEYS} keys and ${MAX_METADATA_BYTES} bytes`,
+      },
+    },
+    options,
+  );
+}
 
 /** The body is optional: a job renders the project's settings as they are. */
 export class CreateJobDto {
@@ -14,4 +38,14 @@ export class CreateJobDto {
   @Min(0)
   @Max(2147483647)
   seed?: number;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { campaign: 'spring-sale', externalId: 'abc-123' },
+    description: `your own JSON object (at most ${MAX_METADATA_KEYS} keys, ${MAX_METADATA_BYTES} bytes), echoed in the job's webhook events`,
+  })
+  @IsOptional()
+  @IsClientMetadata()
+  metadata?: Record<string, unknown>;
 }
