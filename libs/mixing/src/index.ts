@@ -10,3 +10,6 @@ export * from './progress-tracker';
 export * from './seeded-random';
 export * from './project-plan-input';
 export * from './mp4-concat';
+export * from './creative-settings';
+export * from './clip-treatment';
+export * from './loudness';

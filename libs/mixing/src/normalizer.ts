@@ -1,7 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FfmpegAbortedError, fileInput, type FfmpegRunner, type MediaInfo } from '@app/media';
+import {
+  SAFE_ZONES,
+  treatmentTag,
+  type ClipTreatment,
+  type ResolvedCaption,
+} from './clip-treatment';
+import {
+  loudnormSecondPass,
+  measureLoudness,
+  soundPrep,
+  type LoudnessMeasurement,
+} from './loudness';
 import type { OutputProfile } from './output-profiles';
 
 export interface SourceClip {
@@ -21,31 +33,175 @@ export function mezzanineFrames(info: MediaInfo, fps: number): number {
   return Math.max(1, Math.round(info.durationSeconds * fps));
 }
 
+/** What a treated normalization reads besides the clip (see clip-treatment.ts). */
+export interface TreatedInputs {
+  treatment: ClipTreatment;
+  /** The first pass's report, when the treatment sets a loudness target and the clip has sound. */
+  loudness?: LoudnessMeasurement;
+  /** Input index of the watermark image. */
+  watermarkInput?: number;
+  /** A file holding the caption text (drawtext reads it: no escaping of the text). */
+  captionFile?: string;
+}
+
 /**
  * Pure: the filter chains that make a source uniform, reading input `input` and ending in
  * `[v<input>]` and `[a<input>]`. Picture: autorotated by ffmpeg, squared pixels, scaled to fit
  * and padded (never stretched), resampled to the profile's rate, padded with its last frame or
  * cut to exactly its whole number of frames. Sound: resampled to 48 kHz stereo and padded or cut
  * to the same length to the sample, or silence of that length when the clip has none.
+ * With a treatment (`treated`), the fill mode, logo, caption, loudness gain and edge fades are
+ * applied in the same pass; an untreated clip gets exactly the chains above.
  */
-export function normalizeFilters(clip: SourceClip, profile: OutputProfile, input = 0): string {
+export function normalizeFilters(
+  clip: SourceClip,
+  profile: OutputProfile,
+  input = 0,
+  treated?: TreatedInputs,
+): string {
   const { width: w, height: h, fps, video: v, audio: a } = profile;
   const frames = mezzanineFrames(clip.info, fps);
   const samples = Math.round((frames * a.sampleRate) / fps);
-  const picture = [
+  const t = treated?.treatment;
+  const head = [
     `[${input}:v:0]setpts=PTS-STARTPTS`,
     `fps=${fps}`,
     'scale=trunc(iw*sar/2)*2:ih,setsar=1',
-    `scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2`,
-    `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=black`,
-    `setsar=1,format=${v.pixFmt}`,
-    `tpad=stop=-1:stop_mode=clone,trim=end_frame=${frames}[v${input}]`,
   ].join(',');
+  const tail = [
+    `setsar=1,format=${v.pixFmt}`,
+    `tpad=stop=-1:stop_mode=clone,trim=end_frame=${frames}`,
+  ].join(',');
+  const seconds = frames / fps;
+  const picture = t
+    ? `${treatedPicture(head, profile, input, treated)},${tail}${fadeFilters('fade', t, seconds)}[v${input}]`
+    : [
+        head,
+        `scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2`,
+        `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=black`,
+        `${tail}[v${input}]`,
+      ].join(',');
+  const gain =
+    t?.loudness && treated?.loudness
+      ? loudnormSecondPass(
+          treated.loudness,
+          t.loudness.targetLufs,
+          t.loudness.truePeakDb,
+          a.sampleRate,
+        )
+      : null;
   const sound = clip.info.hasAudio
-    ? `[${input}:a:0]aresample=${a.sampleRate}:async=1:first_pts=0,` +
-      `aformat=sample_rates=${a.sampleRate}:channel_layouts=stereo,apad`
+    ? `${soundPrep(input, a.sampleRate)}${gain ? `,${gain},aformat=sample_rates=${a.sampleRate}:channel_layouts=stereo` : ''},apad`
     : `anullsrc=r=${a.sampleRate}:cl=stereo`;
-  return `${picture};${sound},atrim=end_sample=${samples}[a${input}]`;
+  const soundFades = t ? fadeFilters('afade', t, seconds) : '';
+  return `${picture};${sound},atrim=end_sample=${samples}${soundFades}[a${input}]`;
+}
+
+/** The picture of a treated clip up to its final format: fill, then logo, then caption. */
+function treatedPicture(
+  head: string,
+  profile: OutputProfile,
+  input: number,
+  treated: TreatedInputs,
+): string {
+  const { width: w, height: h } = profile;
+  const t = treated.treatment;
+  let graph: string;
+  if (t.fill === 'crop') {
+    const { x, y } = t.focus ?? { x: 0.5, y: 0.5 };
+    graph =
+      `${head},scale=${w}:${h}:force_original_aspect_ratio=increase,` +
+      `crop=${w}:${h}:(iw-ow)*${x}:(ih-oh)*${y}`;
+  } else if (t.fill === 'blur') {
+    // The background is blurred at a quarter of the size and scaled back: cheap and smooth.
+    const bw = even(w / 4);
+    const bh = even(h / 4);
+    const radius = Math.max(1, Math.floor(Math.min(bw, bh) / 8));
+    graph =
+      `${head},split[fg${input}][bg${input}];` +
+      `[bg${input}]scale=${bw}:${bh}:force_original_aspect_ratio=increase,crop=${bw}:${bh},` +
+      `format=yuv420p,boxblur=${radius}:2,scale=${w}:${h},setsar=1[bb${input}];` +
+      `[fg${input}]scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2` +
+      `[ff${input}];[bb${input}][ff${input}]overlay=(W-w)/2:(H-h)/2`;
+  } else {
+    graph =
+      `${head},scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2,` +
+      `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=black`;
+  }
+  if (t.watermark && treated.watermarkInput !== undefined) {
+    const wm = t.watermark;
+    const logoWidth = even(w * wm.scale);
+    const m = Math.round(w * wm.margin);
+    const [x, y] =
+      wm.x !== undefined && wm.y !== undefined
+        ? [`(W-w)*${wm.x}`, `(H-h)*${wm.y}`]
+        : [
+            wm.position.endsWith('left') ? `${m}` : `W-w-${m}`,
+            wm.position.startsWith('top') ? `${m}` : `H-h-${m}`,
+          ];
+    graph +=
+      `[base${input}];[${treated.watermarkInput}:v:0]scale=${logoWidth}:-2,format=rgba,` +
+      `colorchannelmixer=aa=${wm.opacity}[logo${input}];` +
+      `[base${input}][logo${input}]overlay=${x}:${y}:format=auto`;
+  }
+  if (t.caption && treated.captionFile)
+    graph += `,${drawtext(t.caption, profile, treated.captionFile)}`;
+  return graph;
+}
+
+/** Pure: the caption's drawtext, centred, inside the output shape's safe zone. */
+function drawtext(c: ResolvedCaption, profile: OutputProfile, textFile: string): string {
+  const zone = SAFE_ZONES[profile.aspectRatio];
+  const size = Math.max(8, Math.round(Math.min(profile.width, profile.height) * c.fontSize));
+  const border = Math.round(size * 0.3);
+  const top = Math.round(profile.height * zone.top) + border;
+  const bottom = Math.round(profile.height * zone.bottom) + border;
+  const y =
+    c.position === 'top'
+      ? `${top}`
+      : c.position === 'middle'
+        ? '(h-text_h)/2'
+        : `h-${bottom}-text_h`;
+  const options = [
+    `fontfile=${filterPath(c.fontFile)}`,
+    `textfile=${filterPath(textFile)}`,
+    'text_shaping=1',
+    // No %{...} expansion: the caption is shown as written ('20 % off').
+    'expansion=none',
+    `fontsize=${size}`,
+    `fontcolor=${filterColour(c.color)}`,
+    `x=(w-text_w)/2`,
+    `y=${y}`,
+  ];
+  if (c.box) options.push('box=1', 'boxcolor=black@0.55', `boxborderw=${border}`);
+  return `drawtext=${options.join(':')}`;
+}
+
+/** Paths the service generated, checked: anything else would need filtergraph escaping. */
+function filterPath(path: string): string {
+  if (!/^[A-Za-z0-9_./-]+$/.test(path)) throw new RangeError(`path unusable in a filter: ${path}`);
+  return path;
+}
+
+function filterColour(colour: string): string {
+  if (/^[A-Za-z]{3,30}$/.test(colour)) return colour;
+  const hex = /^#([0-9a-fA-F]{6}([0-9a-fA-F]{2})?)$/.exec(colour);
+  if (hex) return `0x${hex[1]}`;
+  throw new RangeError(`not a colour: ${colour}`);
+}
+
+/** Pure: fade-in/out filters (`fade` or `afade`) for a clip of `seconds`. */
+function fadeFilters(filter: 'fade' | 'afade', t: ClipTreatment, seconds: number): string {
+  const fadeIn = Math.min(t.fadeInSeconds, seconds / 2);
+  const fadeOut = Math.min(t.fadeOutSeconds, seconds / 2);
+  let out = '';
+  if (fadeIn > 0) out += `,${filter}=t=in:st=0:d=${fadeIn}`;
+  if (fadeOut > 0) out += `,${filter}=t=out:st=${(seconds - fadeOut).toFixed(6)}:d=${fadeOut}`;
+  return out;
+}
+
+function even(n: number): number {
+  return Math.max(2, Math.round(n / 2) * 2);
 }
 
 /** Pure: the encoder settings every mezzanine of a profile shares, so they concatenate by copy. */
@@ -53,10 +209,18 @@ export function encoderArgs(profile: OutputProfile): string[] {
   const { fps, video: v, audio: a } = profile;
   const args = ['-c:v', v.codec, '-preset', v.preset, '-crf', String(v.crf)];
   args.push('-maxrate', `${v.maxrateKbps}k`, '-bufsize', `${v.bufsizeKbps}k`);
-  args.push('-profile:v', v.profile, '-level:v', v.level, '-pix_fmt', v.pixFmt);
-  // Fixed, closed GOPs: every mezzanine starts on an IDR frame and all share one structure.
-  args.push('-g', String(v.gop), '-keyint_min', String(v.gop), '-sc_threshold', '0');
-  if (v.bFrames !== null) args.push('-bf', String(v.bFrames));
+  if (v.codec === 'libx265') {
+    // hvc1: parameter sets in the sample description only, as Apple's players require.
+    args.push('-profile:v', v.profile, '-pix_fmt', v.pixFmt, '-tag:v', 'hvc1');
+    // The same fixed, closed GOPs as H.264 (x265 takes them through its own parameters).
+    const gop = `keyint=${v.gop}:min-keyint=${v.gop}:scenecut=0:open-gop=0`;
+    args.push('-x265-params', `${gop}:repeat-headers=0:log-level=error`);
+  } else {
+    args.push('-profile:v', v.profile, '-level:v', v.level, '-pix_fmt', v.pixFmt);
+    // Fixed, closed GOPs: every mezzanine starts on an IDR frame and all share one structure.
+    args.push('-g', String(v.gop), '-keyint_min', String(v.gop), '-sc_threshold', '0');
+    if (v.bFrames !== null) args.push('-bf', String(v.bFrames));
+  }
   // Fixed colour description, so every mezzanine's SPS matches the first one's (concat copies
   // the first file's codec parameters for the whole output).
   args.push('-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709');
@@ -74,9 +238,14 @@ export function buildNormalizeArgs(
   clip: SourceClip,
   profile: OutputProfile,
   out: string,
+  treated?: TreatedInputs,
 ): string[] {
   const args = ['-protocol_whitelist', 'file', '-i', fileInput(clip.path)];
-  args.push('-filter_complex', normalizeFilters(clip, profile));
+  if (treated?.treatment.watermark) {
+    args.push('-i', fileInput(treated.treatment.watermark.path));
+    treated = { ...treated, watermarkInput: 1 };
+  }
+  args.push('-filter_complex', normalizeFilters(clip, profile, 0, treated));
   args.push('-map', '[v0]', '-map', '[a0]', '-map_metadata', '-1', '-map_chapters', '-1');
   return [...args, ...encoderArgs(profile), '-f', profile.mezzanineContainer, '-y', out];
 }
@@ -90,6 +259,17 @@ export function mezzanineName(videoId: string, extension: 'mp4' | 'mov'): string
 export interface EnsureOptions {
   signal?: AbortSignal;
   onProgress?: (outTimeSeconds: number) => void;
+  /** The clip's creative treatment; an untreated one (or none) gives today's mezzanine. */
+  treatment?: ClipTreatment;
+}
+
+/**
+ * The name a mezzanine is cached (and shared) under: the video id, plus `--t<hash>` of its
+ * treatment when it has one (clip-treatment.ts), so untreated mezzanines keep their names.
+ */
+export function cacheId(videoId: string, treatment?: ClipTreatment): string {
+  const tag = treatment ? treatmentTag(treatment) : null;
+  return tag ? `${videoId}--t${tag}` : videoId;
 }
 
 /**
@@ -120,6 +300,8 @@ export interface EnsuredMezzanine extends Mezzanine {
  */
 export class MezzanineCache {
   private readonly inFlight = new Map<string, Promise<boolean>>();
+  /** First-pass loudness reports by source path and target: one per clip, whatever the profile. */
+  private readonly measured = new Map<string, Promise<LoudnessMeasurement>>();
 
   constructor(
     readonly cacheDir: string,
@@ -131,12 +313,13 @@ export class MezzanineCache {
     return join(this.cacheDir, profile.key);
   }
 
-  pathFor(videoId: string, profile: OutputProfile): string {
-    return join(this.dirFor(profile), mezzanineName(videoId, profile.mezzanineContainer));
+  pathFor(videoId: string, profile: OutputProfile, treatment?: ClipTreatment): string {
+    const name = mezzanineName(cacheId(videoId, treatment), profile.mezzanineContainer);
+    return join(this.dirFor(profile), name);
   }
 
-  has(videoId: string, profile: OutputProfile): boolean {
-    return existsSync(this.pathFor(videoId, profile));
+  has(videoId: string, profile: OutputProfile, treatment?: ClipTreatment): boolean {
+    return existsSync(this.pathFor(videoId, profile, treatment));
   }
 
   async ensure(
@@ -145,7 +328,7 @@ export class MezzanineCache {
     options: EnsureOptions = {},
   ): Promise<EnsuredMezzanine> {
     const frames = mezzanineFrames(clip.info, profile.fps);
-    const mezzanine = { path: this.pathFor(clip.videoId, profile), frames };
+    const mezzanine = { path: this.pathFor(clip.videoId, profile, options.treatment), frames };
     const described = { ...mezzanine, durationSeconds: frames / profile.fps };
     for (;;) {
       if (existsSync(mezzanine.path)) return { ...described, encoded: false };
@@ -174,20 +357,73 @@ export class MezzanineCache {
     profile: OutputProfile,
     options: EnsureOptions,
   ): Promise<boolean> {
-    const target = this.pathFor(clip.videoId, profile);
+    const { treatment } = options;
+    const id = cacheId(clip.videoId, treatment);
+    const target = this.pathFor(clip.videoId, profile, treatment);
     mkdirSync(this.dirFor(profile), { recursive: true });
-    if (await this.store?.fetch(clip.videoId, profile, target, options.signal)) return false;
+    if (await this.store?.fetch(id, profile, target, options.signal)) return false;
     const partial = join(
       this.dirFor(profile),
       `.partial-${randomUUID()}.${profile.mezzanineContainer}`,
     );
+    const captionFile = join(this.dirFor(profile), `.caption-${randomUUID()}.txt`);
     try {
-      await this.runner.run(buildNormalizeArgs(clip, profile, partial), options);
+      let treated: TreatedInputs | undefined;
+      if (treatment) {
+        treated = await this.treatedInputs(clip, profile, treatment, options);
+        if (treatment.caption) {
+          writeFileSync(captionFile, treatment.caption.text);
+          treated.captionFile = captionFile;
+        }
+      }
+      const args = buildNormalizeArgs(clip, profile, partial, treated);
+      await this.runner.run(args, options);
       renameSync(partial, target);
     } finally {
       rmSync(partial, { force: true });
+      rmSync(captionFile, { force: true });
     }
-    await this.store?.publish(clip.videoId, profile, target);
+    await this.store?.publish(id, profile, target);
     return true;
+  }
+
+  private async treatedInputs(
+    clip: SourceClip,
+    profile: OutputProfile,
+    treatment: ClipTreatment,
+    options: EnsureOptions,
+  ): Promise<TreatedInputs> {
+    const treated: TreatedInputs = { treatment };
+    if (treatment.caption) {
+      if (!existsSync(treatment.caption.fontFile))
+        throw new CaptionFontMissingError(treatment.caption.fontFile);
+    }
+    if (treatment.loudness && clip.info.hasAudio) {
+      const { targetLufs, truePeakDb } = treatment.loudness;
+      const key = `${clip.path}\n${targetLufs}\n${truePeakDb}`;
+      let measuring = this.measured.get(key);
+      if (!measuring) {
+        measuring = measureLoudness(
+          this.runner,
+          clip.path,
+          treatment.loudness,
+          profile.audio.sampleRate,
+          options.signal,
+        );
+        this.measured.set(key, measuring);
+        // A failed or aborted measurement is not kept: the next request measures again.
+        measuring.catch(() => this.measured.delete(key));
+      }
+      treated.loudness = await measuring;
+    }
+    return treated;
+  }
+}
+
+/** A caption needs the font the project ships with (scripts/lib.sh installs fonts-dejavu-core). */
+export class CaptionFontMissingError extends Error {
+  override readonly name = 'CaptionFontMissingError';
+  constructor(readonly fontFile: string) {
+    super(`caption font missing: ${fontFile} (install the Debian package fonts-dejavu-core)`);
   }
 }
