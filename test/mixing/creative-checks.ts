@@ -94,7 +94,13 @@ export async function integratedLoudness(path: string): Promise<number> {
 }
 
 /** RMS level (dBFS) of the sound between two instants, by ffmpeg's astats. */
-export async function rmsBetween(path: string, from: number, to: number): Promise<number> {
+export async function rmsBetween(
+  path: string,
+  from: number,
+  to: number,
+  /** A filter applied first, e.g. a band-pass isolating one tone. */
+  prefilter?: string,
+): Promise<number> {
   const { stderr } = await run(ffmpegPath(), [
     '-hide_banner',
     '-nostats',
@@ -103,7 +109,8 @@ export async function rmsBetween(path: string, from: number, to: number): Promis
     '-map',
     '0:a:0',
     '-af',
-    `atrim=start=${from}:end=${to},astats=measure_perchannel=none:measure_overall=RMS_level`,
+    `${prefilter ? `${prefilter},` : ''}atrim=start=${from}:end=${to},` +
+      'astats=measure_perchannel=none:measure_overall=RMS_level',
     '-f',
     'null',
     '-',
@@ -194,4 +201,45 @@ export async function sourceOf(
   creative?: { caption?: string; focus?: { x: number; y: number } };
 }> {
   return { videoId, path, originalName: `${videoId}.mp4`, info: await probe(path), creative };
+}
+
+/** A tone as a WAV file (a music stand-in). */
+export async function makeTone(
+  dir: string,
+  hz: number,
+  seconds: number,
+  volume: number,
+): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `tone-${hz}hz-${seconds}s-${volume}.wav`);
+  if (existsSync(path)) return path;
+  await run(ffmpegPath(), [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=${hz}:sample_rate=44100:duration=${seconds},volume=${volume}`,
+    '-y',
+    path,
+  ]);
+  return path;
+}
+
+/** A stream's packets hashed (stream copy): equal hashes, the same coded picture. */
+export async function streamHash(path: string, stream: 'v' | 'a'): Promise<string> {
+  const { stdout } = await run(ffmpegPath(), [
+    '-v',
+    'error',
+    '-i',
+    path,
+    '-map',
+    `0:${stream}:0`,
+    '-c',
+    'copy',
+    '-f',
+    'md5',
+    '-',
+  ]);
+  return stdout.trim();
 }

@@ -13,3 +13,4 @@ export * from './mp4-concat';
 export * from './creative-settings';
 export * from './clip-treatment';
 export * from './loudness';
+export * from './music';

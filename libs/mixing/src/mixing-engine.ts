@@ -1,11 +1,17 @@
 import { setMaxListeners } from 'node:events';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { FfmpegRunner, MediaInfo } from '@app/media';
 import { assemble } from './assembler';
 import { resolveTreatment, type ClipTreatment } from './clip-treatment';
-import type { ClipCreative, FpsSetting, RenditionSettings } from './creative-settings';
+import type {
+  ClipCreative,
+  FpsSetting,
+  MusicSettings,
+  RenditionSettings,
+} from './creative-settings';
+import { buildMusicArgs } from './music';
 import { Mp4IndexCache } from './mp4-concat';
 import type { MixingSettings } from './mixing-settings';
 import { MezzanineCache, type EnsuredMezzanine, type MezzanineStore } from './normalizer';
@@ -266,6 +272,7 @@ export class MixingEngine {
     signal: AbortSignal,
   ): Promise<MixedOutput[]> {
     const { profile } = batch[0];
+    const { music } = request.settings;
     const planned = await Promise.all(
       batch.map(async (combination) => {
         const parts = await Promise.all(
@@ -282,34 +289,51 @@ export class MixingEngine {
           sources: combination.ids.map((id) => sources.get(id) as MixSource),
           createdAt: request.job.createdAt ?? request.startedAt,
         });
+        const finalPath = join(request.outputDir, filename);
         return {
           combination,
           parts: parts.map((p) => p.path),
           durationSeconds: parts.reduce((s, p) => s + p.durationSeconds, 0),
           metadata,
           filename,
-          outputPath: join(request.outputDir, filename),
+          finalPath,
+          // With music, the copy-joined output is an intermediate the music step reads.
+          outputPath: music
+            ? join(request.outputDir, `.${filename}.joined.${profile.extension}`)
+            : finalPath,
         };
       }),
     );
     const longest = Math.max(...planned.map((p) => p.durationSeconds));
     const tasks = batch.map(outputTask);
-    await assemble(this.options.runner, planned, {
-      profile,
-      signal,
-      indexes: request.indexes,
-      joinInProcess: this.options.joinInProcess,
-      onProgress: (t) => tasks.forEach((task) => progress.update(task, t / longest)),
-    });
+    try {
+      await assemble(this.options.runner, planned, {
+        profile,
+        signal,
+        indexes: request.indexes,
+        joinInProcess: this.options.joinInProcess,
+        onProgress: (t) => tasks.forEach((task) => progress.update(task, t / longest)),
+      });
+      if (music) {
+        // Every mux settles (and removes its partial file) before the batch does.
+        const muxed = await Promise.allSettled(
+          planned.map((p) => this.addMusic(p.outputPath, p.finalPath, music, profile, p, signal)),
+        );
+        const failed = muxed.find((m): m is PromiseRejectedResult => m.status === 'rejected');
+        if (failed) throw failed.reason;
+      }
+    } finally {
+      if (music) for (const p of planned) rmSync(p.outputPath, { force: true });
+    }
     const outputs: MixedOutput[] = [];
     for (const [i, p] of planned.entries()) {
       progress.complete(tasks[i]);
       const output: MixedOutput = {
         combinationIndex: p.combination.index,
         rendition: p.combination.rendition,
-        path: p.outputPath,
+        path: p.finalPath,
         filename: p.filename,
-        sizeBytes: statSync(p.outputPath).size,
+        sizeBytes: statSync(p.finalPath).size,
         durationSeconds: p.durationSeconds,
         metadata: p.metadata,
         sourceVideoIds: p.combination.ids,
@@ -318,6 +342,32 @@ export class MixingEngine {
       outputs.push(output);
     }
     return outputs;
+  }
+
+  /** The music step: the joined output's picture copied, its sound mixed with the music. */
+  private async addMusic(
+    joined: string,
+    finalPath: string,
+    music: MusicSettings,
+    profile: OutputProfile,
+    output: { durationSeconds: number; metadata: Record<string, string> },
+    signal: AbortSignal,
+  ): Promise<void> {
+    const partial = join(dirname(finalPath), `.${basename(finalPath)}.partial`);
+    try {
+      const args = buildMusicArgs(
+        joined,
+        music,
+        profile,
+        output.durationSeconds,
+        output.metadata,
+        partial,
+      );
+      await this.options.runner.run(args, { signal });
+      renameSync(partial, finalPath);
+    } finally {
+      rmSync(partial, { force: true });
+    }
   }
 }
 
