@@ -22,6 +22,11 @@ export interface ClipTreatment {
   focus?: { x: number; y: number };
   fadeInSeconds: number;
   fadeOutSeconds: number;
+  /**
+   * Crossfade transitions: the mezzanine is written as three files, head and tail of this length
+   * (in whole frames) and the body between, so a joint re-encodes only a tail and a head.
+   */
+  crossfadeSeconds?: number;
   loudness?: { targetLufs: number; truePeakDb: number };
   watermark?: ResolvedWatermark;
   caption?: ResolvedCaption;
@@ -76,6 +81,9 @@ export function resolveTreatment(
     fade = Math.max(fade, (settings.transition.seconds ?? DEFAULT_TRANSITION_SECONDS) / 2);
   }
   const treatment: ClipTreatment = { fill, fadeInSeconds: fade, fadeOutSeconds: fade };
+  if (settings.transition?.type === 'crossfade') {
+    treatment.crossfadeSeconds = settings.transition.seconds ?? DEFAULT_TRANSITION_SECONDS;
+  }
   if (fill === 'crop') {
     treatment.focus = { x: clamp01(clip?.focus?.x ?? 0.5), y: clamp01(clip?.focus?.y ?? 0.5) };
   }
@@ -119,6 +127,7 @@ export function isUntreated(t: ClipTreatment): boolean {
     t.fill === 'pad' &&
     t.fadeInSeconds === 0 &&
     t.fadeOutSeconds === 0 &&
+    !t.crossfadeSeconds &&
     !t.loudness &&
     !t.watermark &&
     !t.caption

@@ -14,7 +14,12 @@ import type {
 import { buildMusicArgs } from './music';
 import { Mp4IndexCache } from './mp4-concat';
 import type { MixingSettings } from './mixing-settings';
-import { MezzanineCache, type EnsuredMezzanine, type MezzanineStore } from './normalizer';
+import {
+  MezzanineCache,
+  type EnsuredMezzanine,
+  type MezzaninePieces,
+  type MezzanineStore,
+} from './normalizer';
 import { buildOutputMetadata } from './output-metadata';
 import { aspectRatioFor, outputProfile, type OutputProfile } from './output-profiles';
 import { COPY_COST_PER_ENCODE_SECOND, ProgressTracker } from './progress-tracker';
@@ -290,10 +295,12 @@ export class MixingEngine {
           createdAt: request.job.createdAt ?? request.startedAt,
         });
         const finalPath = join(request.outputDir, filename);
+        const joined = await this.crossfaded(parts, profile, signal);
         return {
           combination,
-          parts: parts.map((p) => p.path),
-          durationSeconds: parts.reduce((s, p) => s + p.durationSeconds, 0),
+          parts: joined?.files ?? parts.map((p) => p.path),
+          durationSeconds:
+            joined?.durationSeconds ?? parts.reduce((s, p) => s + p.durationSeconds, 0),
           metadata,
           filename,
           finalPath,
@@ -342,6 +349,38 @@ export class MixingEngine {
       outputs.push(output);
     }
     return outputs;
+  }
+
+  /**
+   * Crossfade mode: the files an output is joined from, by copy: the first clip's head, then per
+   * clip its body followed by the (cached) joint re-encoding its tail with the next one's head,
+   * and the last clip's tail. null when the mezzanines are whole (no crossfade).
+   */
+  private async crossfaded(
+    parts: readonly EnsuredMezzanine[],
+    profile: OutputProfile,
+    signal: AbortSignal,
+  ): Promise<{ files: string[]; durationSeconds: number } | null> {
+    const pieces = parts.map((p) => p.pieces);
+    if (!pieces.every((p): p is MezzaninePieces => p !== undefined)) return null;
+    const joints = await Promise.all(
+      pieces.slice(1).map((next, i) => this.cache.ensureJoint(pieces[i], next, profile, signal)),
+    );
+    const files = [pieces[0].head];
+    let frames = pieces[0].headFrames;
+    pieces.forEach((p, i) => {
+      files.push(p.body);
+      frames += p.bodyFrames;
+      const joint = joints[i];
+      if (joint) {
+        files.push(joint.path);
+        frames += joint.frames;
+      }
+    });
+    const last = pieces[pieces.length - 1];
+    files.push(last.tail);
+    frames += last.tailFrames;
+    return { files, durationSeconds: frames / profile.fps };
   }
 
   /** The music step: the joined output's picture copied, its sound mixed with the music. */

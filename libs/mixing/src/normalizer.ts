@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { FfmpegAbortedError, fileInput, type FfmpegRunner, type MediaInfo } from '@app/media';
 import {
   SAFE_ZONES,
@@ -239,14 +239,70 @@ export function buildNormalizeArgs(
   profile: OutputProfile,
   out: string,
   treated?: TreatedInputs,
+  /** Crossfade mode: head, body and tail written to these three files instead of `out`. */
+  pieces?: { paths: PiecePaths; headFrames: number; tailFrames: number },
 ): string[] {
   const args = ['-protocol_whitelist', 'file', '-i', fileInput(clip.path)];
   if (treated?.treatment.watermark) {
     args.push('-i', fileInput(treated.treatment.watermark.path));
     treated = { ...treated, watermarkInput: 1 };
   }
-  args.push('-filter_complex', normalizeFilters(clip, profile, 0, treated));
+  const graph = normalizeFilters(clip, profile, 0, treated);
+  if (pieces) {
+    const frames = mezzanineFrames(clip.info, profile.fps);
+    const perFrame = profile.audio.sampleRate / profile.fps;
+    const cuts = [0, pieces.headFrames, frames - pieces.tailFrames, frames];
+    const names = ['head', 'body', 'tail'] as const;
+    const split = names.map((name, i) => {
+      const [from, to] = [cuts[i], cuts[i + 1]];
+      const [s0, s1] = [Math.round(from * perFrame), Math.round(to * perFrame)];
+      return (
+        `[vs${i}]trim=start_frame=${from}:end_frame=${to},setpts=PTS-STARTPTS[v${name}];` +
+        `[as${i}]atrim=start_sample=${s0}:end_sample=${s1},asetpts=PTS-STARTPTS[a${name}]`
+      );
+    });
+    const fullGraph = `${graph};[v0]split=3[vs0][vs1][vs2];[a0]asplit=3[as0][as1][as2];${split.join(';')}`;
+    args.push('-filter_complex', fullGraph);
+    for (const name of names) {
+      args.push('-map', `[v${name}]`, '-map', `[a${name}]`, '-map_metadata', '-1');
+      args.push('-map_chapters', '-1', ...encoderArgs(profile));
+      args.push('-f', profile.mezzanineContainer, '-y', pieces.paths[name]);
+    }
+    return args;
+  }
+  args.push('-filter_complex', graph);
   args.push('-map', '[v0]', '-map', '[a0]', '-map_metadata', '-1', '-map_chapters', '-1');
+  return [...args, ...encoderArgs(profile), '-f', profile.mezzanineContainer, '-y', out];
+}
+
+/**
+ * Pure: ffmpeg arguments for a crossfade joint: tail of one mezzanine, head of the next, the
+ * overlap faded from one to the other (xfade for the picture, acrossfade for the sound), encoded
+ * like a mezzanine so it joins the copied pieces by copy.
+ */
+export function buildJointArgs(
+  from: MezzaninePieces,
+  to: MezzaninePieces,
+  profile: OutputProfile,
+  out: string,
+): string[] {
+  const { fps } = profile;
+  const rate = profile.audio.sampleRate;
+  const overlap = Math.min(from.tailFrames, to.headFrames);
+  const frames = from.tailFrames + to.headFrames - overlap;
+  const samples = Math.round((frames * rate) / fps);
+  const seconds = (n: number): string => (n / fps).toFixed(6);
+  const graph =
+    `[0:v:0]format=${profile.video.pixFmt}[x0];[1:v:0]format=${profile.video.pixFmt}[x1];` +
+    `[x0][x1]xfade=transition=fade:duration=${seconds(overlap)}:` +
+    `offset=${seconds(from.tailFrames - overlap)},` +
+    // One tick per frame: without it the encoder's rate guess adds a duplicate last frame.
+    `settb=1/${fps},setpts=N,trim=end_frame=${frames}[v];` +
+    `[0:a:0][1:a:0]acrossfade=ns=${Math.round((overlap * rate) / fps)}:c1=tri:c2=tri,` +
+    `apad,atrim=end_sample=${samples}[a]`;
+  const args = ['-protocol_whitelist', 'file', '-i', fileInput(from.tail)];
+  args.push('-protocol_whitelist', 'file', '-i', fileInput(to.head));
+  args.push('-filter_complex', graph, '-map', '[v]', '-map', '[a]', '-map_metadata', '-1');
   return [...args, ...encoderArgs(profile), '-f', profile.mezzanineContainer, '-y', out];
 }
 
@@ -290,6 +346,39 @@ export interface MezzanineStore {
 export interface EnsuredMezzanine extends Mezzanine {
   /** True when this call ran the encode, false when the file was cached or made by another call. */
   encoded: boolean;
+  /** Crossfade mode: the three files the mezzanine is made of (`path` is then not written). */
+  pieces?: MezzaninePieces;
+}
+
+export interface PiecePaths {
+  head: string;
+  body: string;
+  tail: string;
+}
+
+export interface MezzaninePieces extends PiecePaths {
+  headFrames: number;
+  bodyFrames: number;
+  tailFrames: number;
+}
+
+/** Pure: the three files of a crossfade-mode mezzanine, next to where the whole one would be. */
+export function piecePaths(path: string): PiecePaths {
+  const stem = path.replace(/\.(mp4|mov)$/, '');
+  const ext = path.slice(stem.length);
+  return { head: `${stem}.head${ext}`, body: `${stem}.body${ext}`, tail: `${stem}.tail${ext}` };
+}
+
+/**
+ * Pure: head and tail lengths of a crossfade-mode mezzanine: the crossfade's length in frames,
+ * at most so much that the body keeps one frame.
+ */
+export function pieceFrames(frames: number, crossfadeSeconds: number, fps: number) {
+  const edge = Math.max(
+    1,
+    Math.min(Math.round(crossfadeSeconds * fps), Math.floor((frames - 1) / 2)),
+  );
+  return { headFrames: edge, bodyFrames: frames - 2 * edge, tailFrames: edge };
 }
 
 /**
@@ -319,7 +408,9 @@ export class MezzanineCache {
   }
 
   has(videoId: string, profile: OutputProfile, treatment?: ClipTreatment): boolean {
-    return existsSync(this.pathFor(videoId, profile, treatment));
+    const path = this.pathFor(videoId, profile, treatment);
+    if (!treatment?.crossfadeSeconds) return existsSync(path);
+    return Object.values(piecePaths(path)).every((p) => existsSync(p));
   }
 
   async ensure(
@@ -329,9 +420,23 @@ export class MezzanineCache {
   ): Promise<EnsuredMezzanine> {
     const frames = mezzanineFrames(clip.info, profile.fps);
     const mezzanine = { path: this.pathFor(clip.videoId, profile, options.treatment), frames };
-    const described = { ...mezzanine, durationSeconds: frames / profile.fps };
+    const crossfade = options.treatment?.crossfadeSeconds;
+    const described: Omit<EnsuredMezzanine, 'encoded'> = {
+      ...mezzanine,
+      durationSeconds: frames / profile.fps,
+      ...(crossfade
+        ? {
+            pieces: {
+              ...piecePaths(mezzanine.path),
+              ...pieceFrames(frames, crossfade, profile.fps),
+            },
+          }
+        : {}),
+    };
     for (;;) {
-      if (existsSync(mezzanine.path)) return { ...described, encoded: false };
+      if (this.has(clip.videoId, profile, options.treatment)) {
+        return { ...described, encoded: false };
+      }
       const shared = this.inFlight.get(mezzanine.path);
       if (!shared) break;
       try {
@@ -360,13 +465,20 @@ export class MezzanineCache {
     const { treatment } = options;
     const id = cacheId(clip.videoId, treatment);
     const target = this.pathFor(clip.videoId, profile, treatment);
-    mkdirSync(this.dirFor(profile), { recursive: true });
-    if (await this.store?.fetch(id, profile, target, options.signal)) return false;
-    const partial = join(
-      this.dirFor(profile),
-      `.partial-${randomUUID()}.${profile.mezzanineContainer}`,
+    const dir = this.dirFor(profile);
+    mkdirSync(dir, { recursive: true });
+    // Crossfade mode: three files (head, body, tail), shared as `<id>-head` and so on.
+    const files: { id: string; target: string }[] = treatment?.crossfadeSeconds
+      ? Object.entries(piecePaths(target)).map(([name, path]) => ({
+          id: `${id}-${name}`,
+          target: path,
+        }))
+      : [{ id, target }];
+    if (await this.fetchAll(files, profile, options.signal)) return false;
+    const partials = files.map(() =>
+      join(dir, `.partial-${randomUUID()}.${profile.mezzanineContainer}`),
     );
-    const captionFile = join(this.dirFor(profile), `.caption-${randomUUID()}.txt`);
+    const captionFile = join(dir, `.caption-${randomUUID()}.txt`);
     try {
       let treated: TreatedInputs | undefined;
       if (treatment) {
@@ -376,15 +488,89 @@ export class MezzanineCache {
           treated.captionFile = captionFile;
         }
       }
-      const args = buildNormalizeArgs(clip, profile, partial, treated);
+      const frames = mezzanineFrames(clip.info, profile.fps);
+      const pieces = treatment?.crossfadeSeconds
+        ? {
+            paths: { head: partials[0], body: partials[1], tail: partials[2] },
+            ...pieceFrames(frames, treatment.crossfadeSeconds, profile.fps),
+          }
+        : undefined;
+      const args = buildNormalizeArgs(clip, profile, partials[0], treated, pieces);
       await this.runner.run(args, options);
-      renameSync(partial, target);
+      files.forEach((f, i) => renameSync(partials[i], f.target));
     } finally {
-      rmSync(partial, { force: true });
+      for (const partial of partials) rmSync(partial, { force: true });
       rmSync(captionFile, { force: true });
     }
-    await this.store?.publish(id, profile, target);
+    for (const f of files) await this.store?.publish(f.id, profile, f.target);
     return true;
+  }
+
+  /** True when the shared store had every file (all fetched); else none is kept. */
+  private async fetchAll(
+    files: readonly { id: string; target: string }[],
+    profile: OutputProfile,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    if (!this.store) return false;
+    for (const f of files) {
+      if (!(await this.store.fetch(f.id, profile, f.target, signal))) {
+        for (const g of files) rmSync(g.target, { force: true });
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The re-encoded joint of a crossfade: the outgoing clip's tail blended into the next clip's
+   * head (picture by xfade, sound by acrossfade), as long as both minus the overlap. Cached by the
+   * two pieces' names, so a pair met again in another output is not encoded again.
+   */
+  async ensureJoint(
+    from: MezzaninePieces,
+    to: MezzaninePieces,
+    profile: OutputProfile,
+    signal?: AbortSignal,
+  ): Promise<{ path: string; frames: number; encoded: boolean }> {
+    const overlap = Math.min(from.tailFrames, to.headFrames);
+    const frames = from.tailFrames + to.headFrames - overlap;
+    const name = createHash('sha256')
+      .update(`${basename(from.tail)}\n${basename(to.head)}\n${overlap}`)
+      .digest('hex')
+      .slice(0, 32);
+    const path = join(this.dirFor(profile), `xf-${name}.${profile.mezzanineContainer}`);
+    for (;;) {
+      if (existsSync(path)) return { path, frames, encoded: false };
+      const shared = this.inFlight.get(path);
+      if (!shared) break;
+      try {
+        await shared;
+        return { path, frames, encoded: false };
+      } catch (error) {
+        if (!(error instanceof FfmpegAbortedError) || signal?.aborted) throw error;
+      }
+    }
+    const produce = (async () => {
+      const partial = join(
+        this.dirFor(profile),
+        `.partial-${randomUUID()}.${profile.mezzanineContainer}`,
+      );
+      try {
+        const args = buildJointArgs(from, to, profile, partial);
+        await this.runner.run(args, { signal });
+        renameSync(partial, path);
+      } finally {
+        rmSync(partial, { force: true });
+      }
+      return true;
+    })();
+    this.inFlight.set(path, produce);
+    try {
+      return { path, frames, encoded: await produce };
+    } finally {
+      this.inFlight.delete(path);
+    }
   }
 
   private async treatedInputs(
