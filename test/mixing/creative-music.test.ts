@@ -88,6 +88,17 @@ describe('background music', () => {
     expect(readdirSync(outputDir)).toEqual(['output-0000.mp4']);
   });
 
+  it.each([
+    ['an AVI output', { outputFormat: 'AVI' as const }],
+    ['a crossfaded output', { transition: { type: 'crossfade' as const, seconds: 0.4 } }],
+  ])('is added to %s the same way', async (_, extra) => {
+    const { path, output } = await mixWith({ ...BASE, ...extra, music: { path: music } });
+    const end = output.durationSeconds;
+    expect(await rmsBetween(path, end - 1.5, end - 1.1, MUSIC_BAND)).toBeGreaterThan(-45);
+    expect((await packetsOf(path, 'a')).end).toBeCloseTo(end, 1);
+    expect(await decodeErrors(path)).toBe('');
+  });
+
   it('without ducking keeps the music at one level', async () => {
     const { path } = await mixWith({ ...BASE, music: { path: music, volume: 0.5, duck: false } });
     const underSpeech = await rmsBetween(path, 0.5, 1.5, MUSIC_BAND);
