@@ -47,6 +47,7 @@ ensure_ffmpeg() {
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq ffmpeg >/dev/null
   fi
+  [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || { as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq fonts-dejavu-core >/dev/null; }
 }
 
 # host and port of a URL like scheme://user@host:port/db

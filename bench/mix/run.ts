@@ -4,10 +4,22 @@
  * many) against the naive way (one filter_complex re-encode per output at the same profile),
  * and the engine's per-output marginal cost against a plain byte copy of the same files.
  *
- *   npx tsx bench/mix/run.ts            (BENCH_CLIP_SECONDS, BENCH_CONCURRENCY, BENCH_QUALITY)
+ * Then (issue 17, unless BENCH_CREATIVE=0) the same comparison with every per-clip treatment on
+ * (loudness, blur fill, fades, logo, a caption on every clip): the copy-many ratio next to the
+ * plain one; and the marginal cost per output of crossfade transitions.
+ *
+ *   npx tsx bench/mix/run.ts   (BENCH_CLIP_SECONDS, BENCH_CONCURRENCY, BENCH_QUALITY, BENCH_CREATIVE)
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,12 +28,16 @@ import { makeClip, type ClipSpec } from '@app/media/testing';
 import {
   MixingEngine,
   encoderArgs,
+  measureLoudness,
   normalizeFilters,
   outputProfile,
   planCombinations,
+  resolveTreatment,
+  type MixingSettings,
   type MixSource,
   type OutputProfile,
   type Quality,
+  type TreatedInputs,
 } from '@app/mixing';
 
 const CLIP_SECONDS = Number(process.env.BENCH_CLIP_SECONDS ?? 5);
@@ -54,11 +70,30 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
 }
 
 /** The naive way: every output decodes, filters and encodes all of its clips again. */
-function naiveArgs(parts: MixSource[], profile: OutputProfile, out: string): string[] {
+function naiveArgs(
+  parts: MixSource[],
+  profile: OutputProfile,
+  out: string,
+  treated?: (p: MixSource) => TreatedInputs,
+): string[] {
   const args: string[] = [];
-  for (const p of parts) args.push('-protocol_whitelist', 'file', '-i', fileInput(p.path));
-  const chains = parts.map((p, i) => normalizeFilters(p, profile, i));
-  const joined = parts.map((_, i) => `[v${i}][a${i}]`).join('');
+  const inputs: number[] = [];
+  for (const p of parts) {
+    inputs.push(args.filter((a) => a === '-i').length);
+    args.push('-protocol_whitelist', 'file', '-i', fileInput(p.path));
+    if (treated?.(p).treatment.watermark) {
+      args.push('-i', fileInput(treated(p).treatment.watermark?.path as string));
+    }
+  }
+  const chains = parts.map((p, i) =>
+    normalizeFilters(
+      p,
+      profile,
+      inputs[i],
+      treated && { ...treated(p), watermarkInput: inputs[i] + 1 },
+    ),
+  );
+  const joined = inputs.map((i) => `[v${i}][a${i}]`).join('');
   const graph = `${chains.join(';')};${joined}concat=n=${parts.length}:v=1:a=1[v][a]`;
   args.push('-filter_complex', graph, '-map', '[v]', '-map', '[a]', ...encoderArgs(profile));
   return [...args, '-movflags', '+faststart', '-f', profile.container, '-y', out];
@@ -178,9 +213,119 @@ async function main(): Promise<void> {
     console.log(
       `per-output byte copy, one cp process each, same concurrency model: ${(cp.ms / OUTPUTS).toFixed(1)} ms → marginal is ${(marginal / (cp.ms / OUTPUTS)).toFixed(1)}×`,
     );
+    if (process.env.BENCH_CREATIVE !== '0') {
+      await creative(work, request, sources, runner, profile, ratio);
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Every per-clip treatment on: engine against naive again (the naive way gets the loudness
+ * measurements for free, measured once per clip beforehand), and the crossfade's marginal cost.
+ */
+async function creative(
+  work: string,
+  request: {
+    combinations: string[][];
+    sources: MixSource[];
+    settings: MixingSettings;
+    job: { jobId: string; projectName: string };
+  },
+  sources: MixSource[],
+  runner: FfmpegRunner,
+  profile: OutputProfile,
+  plainRatio: number,
+): Promise<void> {
+  const logo = join(work, 'logo.png');
+  await runner.run(['-f', 'lavfi', '-i', 'color=c=orange:s=200x100:d=1', '-frames:v', '1', logo]);
+  const settings: MixingSettings = {
+    ...request.settings,
+    loudness: {},
+    fill: 'blur',
+    fades: { seconds: 0.15 },
+    watermark: { path: logo, position: 'top-right', scale: 0.12, opacity: 0.8 },
+    captions: { position: 'bottom' },
+  };
+  const captioned = sources.map((s) => ({
+    ...s,
+    creative: { caption: `Spring sale: ${s.videoId} — نص عربي` },
+  }));
+  const treatedRequest = { ...request, sources: captioned, settings };
+  const engine = new MixingEngine({ cacheDir: join(work, 'cache-creative'), runner });
+  const cold = await timed(() =>
+    engine.mix({ ...treatedRequest, outputDir: join(work, 'creative-engine') }),
+  );
+
+  // Naive with the same treatments: per output, every clip filtered and encoded again.
+  const inputs = new Map<string, TreatedInputs>();
+  for (const s of captioned) {
+    const treatment = resolveTreatment(settings, s.creative, { watermark: 'bench' });
+    const captionFile = join(work, `caption-${s.videoId}.txt`);
+    writeFileSync(captionFile, s.creative.caption);
+    const loudness = s.info.hasAudio
+      ? await measureLoudness(runner, s.path, treatment.loudness!, profile.audio.sampleRate)
+      : undefined;
+    inputs.set(s.videoId, { treatment, captionFile, loudness });
+  }
+  const naiveDir = join(work, 'creative-naive');
+  mkdirSync(naiveDir);
+  const bySource = new Map(captioned.map((s) => [s.videoId, s]));
+  const naive = await timed(() =>
+    Promise.all(
+      request.combinations.map((ids, i) =>
+        runner.run(
+          naiveArgs(
+            ids.map((id) => bySource.get(id) as MixSource),
+            profile,
+            join(naiveDir, `${i}.mp4`),
+            (p) => inputs.get(p.videoId) as TreatedInputs,
+          ),
+        ),
+      ),
+    ),
+  );
+  const ratio = naive.ms / cold.ms;
+  const row = (label: string, ms: number): string =>
+    `${label.padEnd(44)} ${ms.toFixed(0).padStart(8)} ms`;
+  console.log('--- every per-clip treatment on (loudness, blur, fades, logo, caption) ---');
+  console.log(row(`engine, cold cache (${cold.value.encodedClips} encodes)`, cold.ms));
+  console.log(row(`naive (${OUTPUTS} filter_complex encodes)`, naive.ms));
+  console.log(
+    `copy-many ratio with treatments: ${ratio.toFixed(2)}  plain: ${plainRatio.toFixed(2)}  ` +
+      `(${(((ratio - plainRatio) / plainRatio) * 100).toFixed(1)} %, target within 10 %)`,
+  );
+
+  // Crossfade: split mezzanines (cold), then the joints alone (mezzanines cached, joints
+  // removed), then all cached; against the warm plain treated run.
+  const n = OUTPUTS;
+  const warm = await timed(() =>
+    engine.mix({ ...treatedRequest, outputDir: join(work, 'creative-warm') }),
+  );
+  const xf = { ...settings, transition: { type: 'crossfade' as const, seconds: 0.5 } };
+  const xfCold = await timed(() =>
+    engine.mix({ ...treatedRequest, settings: xf, outputDir: join(work, 'xf-cold') }),
+  );
+  const dir = join(work, 'cache-creative', profile.key);
+  const joints = readdirSync(dir).filter((f) => f.startsWith('xf-'));
+  for (const f of joints) rmSync(join(dir, f));
+  const xfJoints = await timed(() =>
+    engine.mix({ ...treatedRequest, settings: xf, outputDir: join(work, 'xf-joints') }),
+  );
+  const xfWarm = await timed(() =>
+    engine.mix({ ...treatedRequest, settings: xf, outputDir: join(work, 'xf-warm') }),
+  );
+  console.log('--- crossfade 0.5 s (same treatments) ---');
+  console.log(row(`cold (split mezzanines + ${joints.length} joints)`, xfCold.ms));
+  console.log(row(`mezzanines cached, ${joints.length} joints encoded`, xfJoints.ms));
+  console.log(row(`all cached`, xfWarm.ms));
+  console.log(row(`cut, warm (for comparison)`, warm.ms));
+  console.log(
+    `crossfade marginal per output: ${((xfJoints.ms - warm.ms) / n).toFixed(1)} ms with its joints ` +
+      `encoded (${joints.length} joints for ${n} outputs), ${((xfWarm.ms - warm.ms) / n).toFixed(1)} ms ` +
+      `with joints cached; cut marginal ${(warm.ms / n).toFixed(1)} ms`,
+  );
 }
 
 main().catch((error: unknown) => {

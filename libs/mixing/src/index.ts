@@ -11,3 +11,7 @@ export * from './seeded-random';
 export * from './project-plan-input';
 export * from './mp4-concat';
 export * from './output-name';
+export * from './creative-settings';
+export * from './clip-treatment';
+export * from './loudness';
+export * from './music';

@@ -1,5 +1,6 @@
 /** The project/job settings the engine reads (the `settings` JSON of the seed's data model). */
 import type { AspectRatio, OutputFormat, Quality } from '@app/contracts/enums';
+import type { CreativeSettings } from './creative-settings';
 
 export {
   ASPECT_RATIOS,
@@ -19,7 +20,7 @@ export interface MetadataSettings {
   fields?: string[];
 }
 
-export interface MixingSettings {
+export interface MixingSettings extends CreativeSettings {
   outputFormat: OutputFormat;
   quality: Quality;
   aspectRatio?: AspectRatio;

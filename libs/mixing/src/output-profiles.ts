@@ -1,8 +1,10 @@
+import type { VideoCodec } from './creative-settings';
 import type { AspectRatio, OutputFormat, Quality } from './mixing-settings';
 
 export interface VideoEncoding {
-  codec: 'libx264';
-  profile: 'high';
+  /** libx264 (H.264, default) or libx265 (HEVC, tagged `hvc1` so Apple players take it). */
+  codec: 'libx264' | 'libx265';
+  profile: 'high' | 'main';
   level: string;
   preset: 'veryfast' | 'fast' | 'medium';
   crf: number;
@@ -50,6 +52,8 @@ interface QualityRow {
   shortSide: number;
   fps: number;
   level: string;
+  /** H.264 level at 60 fps (twice the macroblock rate). */
+  level60: string;
   preset: VideoEncoding['preset'];
   crf: number;
   maxrateKbps: number;
@@ -62,6 +66,7 @@ export const QUALITY_TABLE: Readonly<Record<Quality, QualityRow>> = {
     shortSide: 480,
     fps: 30,
     level: '4.0',
+    level60: '4.0',
     preset: 'veryfast',
     crf: 28,
     maxrateKbps: 1500,
@@ -71,6 +76,7 @@ export const QUALITY_TABLE: Readonly<Record<Quality, QualityRow>> = {
     shortSide: 720,
     fps: 30,
     level: '4.0',
+    level60: '4.0',
     preset: 'fast',
     crf: 23,
     maxrateKbps: 4000,
@@ -80,6 +86,7 @@ export const QUALITY_TABLE: Readonly<Record<Quality, QualityRow>> = {
     shortSide: 1080,
     fps: 30,
     level: '4.1',
+    level60: '4.2',
     preset: 'medium',
     crf: 20,
     maxrateKbps: 8000,
@@ -89,6 +96,7 @@ export const QUALITY_TABLE: Readonly<Record<Quality, QualityRow>> = {
     shortSide: 2160,
     fps: 30,
     level: '5.1',
+    level60: '5.2',
     preset: 'medium',
     crf: 18,
     maxrateKbps: 35000,
@@ -122,24 +130,35 @@ function even(n: number): number {
   return Math.round(n / 2) * 2;
 }
 
-/** Pure: the full encoding profile of quality × format × aspect ratio. */
+export interface ProfileOptions {
+  /** Frames per second (default the quality's 30); the engine resolves `60`/`'source'`. */
+  fps?: number;
+  codec?: VideoCodec;
+}
+
+/** Pure: the full encoding profile of quality × format × aspect ratio (× fps × codec). */
 export function outputProfile(
   quality: Quality,
   format: OutputFormat,
   aspectRatio: AspectRatio,
+  options: ProfileOptions = {},
 ): OutputProfile {
   const row = QUALITY_TABLE[quality];
   const { width, height } = frameSize(row.shortSide, aspectRatio);
   const avi = format === 'AVI';
+  const fps = options.fps ?? row.fps;
+  const hevc = options.codec === 'hevc';
+  if (hevc && avi) throw new RangeError('HEVC is written to MP4 and MOV only, not AVI');
+  if (!Number.isInteger(fps) || fps < 1 || fps > 60) throw new RangeError(`unsupported fps ${fps}`);
   const video: VideoEncoding = {
-    codec: 'libx264',
-    profile: 'high',
-    level: row.level,
+    codec: hevc ? 'libx265' : 'libx264',
+    profile: hevc ? 'main' : 'high',
+    level: fps > 30 ? row.level60 : row.level,
     preset: row.preset,
     crf: row.crf,
     maxrateKbps: row.maxrateKbps,
     bufsizeKbps: row.maxrateKbps * 2,
-    gop: row.fps * GOP_SECONDS,
+    gop: fps * GOP_SECONDS,
     bFrames: avi ? 0 : null,
     pixFmt: 'yuv420p',
   };
@@ -147,7 +166,7 @@ export function outputProfile(
     ? { codec: 'pcm_s16le', sampleRate: 48000, channels: 2, bitrateKbps: null }
     : { codec: 'aac', sampleRate: 48000, channels: 2, bitrateKbps: row.audioKbps };
   const flavour = avi ? 'b0-pcm' : 'aac';
-  const key = `v${MEZZANINE_VERSION}-${quality.toLowerCase()}-${width}x${height}-${row.fps}-${flavour}`;
+  const key = `v${MEZZANINE_VERSION}-${quality.toLowerCase()}-${width}x${height}-${fps}-${flavour}${hevc ? '-hevc' : ''}`;
   const extension = format.toLowerCase() as OutputProfile['extension'];
   return {
     key,
@@ -156,7 +175,7 @@ export function outputProfile(
     aspectRatio,
     width,
     height,
-    fps: row.fps,
+    fps,
     video,
     audio,
     container: extension,

@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import {
+  FfmpegAbortedError,
+  FfmpegFailedError,
+  ffmpegPath,
+  fileInput,
+  type FfmpegRunner,
+} from '@app/media';
+
+/** loudnorm's first-pass report (EBU R128), the values its linear second pass needs. */
+export interface LoudnessMeasurement {
+  inputI: number;
+  inputTp: number;
+  inputLra: number;
+  inputThresh: number;
+  targetOffset: number;
+}
+
+/** The loudness range target given to loudnorm: wide, so the second pass stays linear. */
+export const LOUDNORM_LRA = 50;
+
+/** The sound as the mezzanine carries it before loudness: 48 kHz stereo (a mono clip upmixed). */
+export function soundPrep(input: number, sampleRate: number): string {
+  return (
+    `[${input}:a:0]aresample=${sampleRate}:async=1:first_pts=0,` +
+    `aformat=sample_rates=${sampleRate}:channel_layouts=stereo`
+  );
+}
+
+/** Pure: loudnorm's options for a target. */
+export function loudnormTarget(targetLufs: number, truePeakDb: number): string {
+  return `loudnorm=I=${targetLufs}:TP=${truePeakDb}:LRA=${LOUDNORM_LRA}`;
+}
+
+/**
+ * Pure: the second, linear pass: one gain for the whole clip from the measured values, so the
+ * clip's dynamics are kept (loudnorm falls back to its dynamic mode only if that gain would push
+ * the true peak over the ceiling). loudnorm works at 192 kHz: resampled back after.
+ */
+export function loudnormSecondPass(
+  m: LoudnessMeasurement,
+  targetLufs: number,
+  truePeakDb: number,
+  sampleRate: number,
+): string | null {
+  // A silent track has no loudness to correct (-inf): left as it is.
+  if (!Number.isFinite(m.inputI) || !Number.isFinite(m.inputTp)) return null;
+  const measured = [
+    `measured_I=${m.inputI}`,
+    `measured_TP=${m.inputTp}`,
+    `measured_LRA=${m.inputLra}`,
+    `measured_thresh=${m.inputThresh}`,
+    `offset=${m.targetOffset}`,
+  ].join(':');
+  return `${loudnormTarget(targetLufs, truePeakDb)}:${measured}:linear=true:print_format=none,aresample=${sampleRate}`;
+}
+
+/** Pure: the JSON block loudnorm prints with print_format=json, from ffmpeg's stderr. */
+export function parseLoudnormReport(stderr: string): LoudnessMeasurement {
+  const start = stderr.lastIndexOf('{');
+  const end = stderr.lastIndexOf('}');
+  if (start < 0 || end < start) throw new Error('loudnorm printed no measurement');
+  const json = JSON.parse(stderr.slice(start, end + 1)) as Record<string, string>;
+  const num = (key: string): number => {
+    const v = json[key];
+    if (v === '-inf') return -Infinity;
+    if (v === 'inf') return Infinity;
+    return Number(v);
+  };
+  return {
+    inputI: num('input_i'),
+    inputTp: num('input_tp'),
+    inputLra: num('input_lra'),
+    inputThresh: num('input_thresh'),
+    targetOffset: num('target_offset'),
+  };
+}
+
+/**
+ * The measuring pass: decodes the clip's sound only (no picture) through loudnorm with
+ * print_format=json. FfmpegRunner keeps stderr only on failure, so this spawns ffmpeg itself,
+ * inside the runner's limiter (it counts against the same bound), and reads the report.
+ */
+export function measureLoudness(
+  runner: FfmpegRunner,
+  path: string,
+  target: { targetLufs: number; truePeakDb: number },
+  sampleRate: number,
+  signal?: AbortSignal,
+): Promise<LoudnessMeasurement> {
+  const graph = `${soundPrep(0, sampleRate)},${loudnormTarget(target.targetLufs, target.truePeakDb)}:print_format=json[a]`;
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
+  args.push('-protocol_whitelist', 'file', '-i', fileInput(path), '-filter_complex', graph);
+  args.push('-map', '[a]', '-f', 'null', '-');
+  return runner.limiter.run(
+    () =>
+      new Promise<LoudnessMeasurement>((resolve, reject) => {
+        if (signal?.aborted) return reject(new FfmpegAbortedError());
+        const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        let aborted = false;
+        const onAbort = (): void => {
+          aborted = true;
+          child.kill('SIGKILL');
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        child.stderr.setEncoding('utf8').on('data', (c: string) => {
+          stderr = (stderr + c).slice(-16_000);
+        });
+        child.on('error', reject);
+        child.on('close', (code) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (aborted) return reject(new FfmpegAbortedError());
+          if (code !== 0) return reject(new FfmpegFailedError(code, stderr.slice(-4000)));
+          try {
+            resolve(parseLoudnormReport(stderr));
+          } catch (error) {
+            reject(error as Error);
+          }
+        });
+      }),
+    signal,
+  );
+}
