@@ -40,8 +40,17 @@ export async function checkTailDecodes(
   const frames = [...result.stdout.matchAll(/^frame=(\d+)$/gm)].map((m) => Number(m[1])).pop() ?? 0;
   if (failed || frames === 0 || result.stderr.trim()) {
     const detail =
-      result.stderr.trim().split('\n').slice(-3).join(' ') ||
-      'no frame decodes at the end of the file';
+      result.stderr
+        .trim()
+        .split('\n')
+        .slice(-3)
+        .join(' ')
+        // The server's paths and addresses stay out of messages that may reach a client.
+        .split(fileInput(path))
+        .join('input')
+        .split(path)
+        .join('input')
+        .replace(/ @ 0x[0-9a-f]+\]/gi, ']') || 'no frame decodes at the end of the file';
     throw new MediaProbeError('CORRUPT', `the file is truncated or damaged: ${detail}`);
   }
 }

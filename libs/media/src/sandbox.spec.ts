@@ -86,6 +86,14 @@ describe('wall clock', () => {
 });
 
 describe('probeFailure', () => {
+  it('keeps the server path and memory addresses out of the detail', () => {
+    const e = probeFailure(
+      '[mov,mp4 @ 0x55aa] moov atom not found\nfile:/srv/up/x: Invalid data',
+      '/srv/up/x',
+    );
+    expect(e.detail).toBe('[mov,mp4] moov atom not found\ninput: Invalid data');
+  });
+
   it('names the container ffmpeg refused', () => {
     const e = probeFailure(
       "[hls @ 0x55da7e21c340] Format not on whitelist 'mov,mp4'\nfile:x: Invalid argument",
@@ -96,6 +104,10 @@ describe('probeFailure', () => {
 
   it('calls a refused still-image demuxer a still image, and damage corrupt', () => {
     expect(probeFailure("[gif @ 0x1] Format not on whitelist 'mov'").reason).toBe('NOT_A_VIDEO');
+    expect(probeFailure("[tty @ 0x1] Format not on whitelist 'mov'").reason).toBe('NOT_A_VIDEO');
+    expect(probeFailure("[wav @ 0x1] Format not on whitelist 'mov'").reason).toBe(
+      'NO_VIDEO_STREAM',
+    );
     expect(probeFailure('[mov,mp4 @ 0x1] moov atom not found').reason).toBe('CORRUPT');
     expect(probeFailure('x: Invalid data found when processing input').reason).toBe('NOT_A_VIDEO');
   });
