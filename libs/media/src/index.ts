@@ -9,3 +9,4 @@ export * from './progress-parser';
 export * from './decode-check';
 export * from './media-limits';
 export * from './sandbox';
+export * from './inspect-upload';

@@ -14,6 +14,8 @@ export type HostileName =
   | 'ten-hours'
   | 'hls-playlist'
   | 'ffconcat-playlist'
+  | 'hls-etc-passwd'
+  | 'ffconcat-etc-passwd'
   | 'avi-wrapping-hls'
   | 'truncated-mp4'
   | 'truncated-mp4-header-intact'
@@ -33,8 +35,9 @@ export interface HostileItem {
 
 export interface HostileCorpusOptions {
   /**
-   * The local file the playlists name first (then /etc/passwd). A test points it at a FIFO or a
-   * file it watches, to prove the intake never opens it. Default: a real MP4 of the corpus.
+   * The local file `hls-playlist` and `ffconcat-playlist` name (two more name /etc/passwd). A
+   * test points it at a FIFO or a file it watches, to prove the intake never opens it. Default: a
+   * real MP4 of the corpus.
    */
   referencedFile?: string;
 }
@@ -127,19 +130,20 @@ export async function makeHostileCorpus(
   });
 
   const playlists = writePlaylists(dir, referenced);
-  add({
-    name: 'hls-playlist',
-    path: playlists.hls,
-    description: 'an HLS playlist naming a local media file and /etc/passwd',
-    refusal: { kind: 'probe', reasons: ['UNSUPPORTED_CONTAINER'] },
-  });
-
-  add({
-    name: 'ffconcat-playlist',
-    path: playlists.ffconcat,
-    description: 'an ffconcat list naming a local media file and /etc/passwd',
-    refusal: { kind: 'probe', reasons: ['UNSUPPORTED_CONTAINER'] },
-  });
+  const passwd = writePlaylists(dir, '/etc/passwd', 'passwd');
+  for (const [name, path, format] of [
+    ['hls-playlist', playlists.hls, 'HLS playlist'],
+    ['ffconcat-playlist', playlists.ffconcat, 'ffconcat list'],
+    ['hls-etc-passwd', passwd.hls, 'HLS playlist'],
+    ['ffconcat-etc-passwd', passwd.ffconcat, 'ffconcat list'],
+  ] as const) {
+    add({
+      name,
+      path,
+      description: `an ${format} naming ${name.endsWith('passwd') ? '/etc/passwd' : 'a local media file'}`,
+      refusal: { kind: 'probe', reasons: ['UNSUPPORTED_CONTAINER'] },
+    });
+  }
 
   writeFileSync(at('hls-in-gab2.avi'), aviWrappingPlaylist(readFileSync(playlists.hls)));
   add({
@@ -208,29 +212,27 @@ export async function makeHugeFrame(path: string): Promise<string> {
 }
 
 /**
- * Writes an HLS playlist and an ffconcat list into `dir`, each naming `referencedFile` (by its
- * path relative to `dir`, as both formats resolve it) and then /etc/passwd.
+ * Writes an HLS playlist and an ffconcat list into `dir` (named `<stem>.m3u8`, `<stem>.ffconcat`),
+ * each naming `referencedFile`: by its path relative to `dir`, as both formats resolve it, or
+ * absolute when it lies outside `dir`. One entry each: ffmpeg checks every entry of a list
+ * before opening the first, so a list mixing a media file with /etc/passwd opens neither.
  */
 export function writePlaylists(
   dir: string,
   referencedFile: string,
+  stem = 'playlist',
 ): { hls: string; ffconcat: string } {
-  const targets = [relative(dir, referencedFile), '/etc/passwd'];
-  const hls = join(dir, 'playlist.m3u8');
+  const rel = relative(dir, referencedFile);
+  const target = rel.startsWith('..') ? referencedFile : rel;
+  const hls = join(dir, `${stem}.m3u8`);
   writeFileSync(
     hls,
     ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-TARGETDURATION:2', '#EXT-X-MEDIA-SEQUENCE:0']
-      .concat(
-        targets.flatMap((t) => ['#EXTINF:2.0,', t]),
-        ['#EXT-X-ENDLIST', ''],
-      )
+      .concat(['#EXTINF:2.0,', target, '#EXT-X-ENDLIST', ''])
       .join('\n'),
   );
-  const ffconcat = join(dir, 'playlist.ffconcat');
-  writeFileSync(
-    ffconcat,
-    ['ffconcat version 1.0', ...targets.map((t) => `file '${t}'`), ''].join('\n'),
-  );
+  const ffconcat = join(dir, `${stem}.ffconcat`);
+  writeFileSync(ffconcat, ['ffconcat version 1.0', `file '${target}'`, ''].join('\n'));
   return { hls, ffconcat };
 }
 
