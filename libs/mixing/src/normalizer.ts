@@ -182,7 +182,11 @@ export class MezzanineCache {
       `.partial-${randomUUID()}.${profile.mezzanineContainer}`,
     );
     try {
-      await this.runner.run(buildNormalizeArgs(clip, profile, partial), options);
+      // The wall clock follows the clip's length (FfmpegRunner: max(60 s, duration × factor)).
+      await this.runner.run(buildNormalizeArgs(clip, profile, partial), {
+        ...options,
+        durationSeconds: clip.info.durationSeconds,
+      });
       renameSync(partial, target);
     } finally {
       rmSync(partial, { force: true });
