@@ -7,3 +7,6 @@ export * from './probe';
 export * from './probe-parser';
 export * from './progress-parser';
 export * from './decode-check';
+export * from './media-limits';
+export * from './sandbox';
+export * from './inspect-upload';

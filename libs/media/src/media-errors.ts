@@ -1,11 +1,19 @@
 /** Why ffprobe could not accept a file as a usable video. */
-export type MediaProbeFailure = 'NOT_A_VIDEO' | 'CORRUPT' | 'NO_VIDEO_STREAM' | 'ZERO_DURATION';
+export type MediaProbeFailure =
+  | 'NOT_A_VIDEO'
+  | 'CORRUPT'
+  | 'NO_VIDEO_STREAM'
+  | 'ZERO_DURATION'
+  /** A real container, outside the accepted ones (`formatName` says which): a 415. */
+  | 'UNSUPPORTED_CONTAINER';
 
 export class MediaProbeError extends Error {
   override readonly name = 'MediaProbeError';
   constructor(
     readonly reason: MediaProbeFailure,
     readonly detail: string,
+    /** The demuxer ffmpeg detected, for UNSUPPORTED_CONTAINER. */
+    readonly formatName?: string,
   ) {
     super(`${reason}: ${detail}`);
   }

@@ -11,4 +11,6 @@ export interface MediaInfo {
   formatName: string;
   videoCodec: string;
   audioCodec: string | null;
+  /** The first audio stream's own duration when the container gives it (null: no audio). */
+  audioDurationSeconds?: number | null;
 }

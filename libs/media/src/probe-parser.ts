@@ -20,7 +20,7 @@ export interface ProbeJson {
 }
 
 /** Still-image demuxers: ffprobe reports a "video" stream for a photo. */
-const IMAGE_FORMAT = /(^|,)(image2|\w+_pipe|gif|webp|apng|tiff)(,|$)/;
+export const IMAGE_FORMAT = /(^|,)(image2|\w+_pipe|gif|webp|apng|tiff)(,|$)/;
 
 /** Pure: ffprobe's JSON (`-show_format -show_streams`) to MediaInfo, or a typed refusal. */
 export function parseProbeJson(json: ProbeJson): MediaInfo {
@@ -39,7 +39,7 @@ export function parseProbeJson(json: ProbeJson): MediaInfo {
   if (!video.codec_name || !video.width || !video.height) {
     throw new MediaProbeError('CORRUPT', 'video stream without codec or size');
   }
-  const durationSeconds = firstPositive(video.duration, json.format?.duration);
+  const durationSeconds = firstPositive(video.duration, tagDuration(video), json.format?.duration);
   if (durationSeconds === undefined) {
     throw new MediaProbeError('ZERO_DURATION', 'no positive duration');
   }
@@ -56,7 +56,18 @@ export function parseProbeJson(json: ProbeJson): MediaInfo {
     formatName,
     videoCodec: video.codec_name,
     audioCodec: audio?.codec_name ?? null,
+    audioDurationSeconds: audio
+      ? (firstPositive(audio.duration, tagDuration(audio)) ?? null)
+      : null,
   };
+}
+
+/** Matroska keeps a stream's duration in a `DURATION` tag ("00:00:02.000000000"), in seconds. */
+function tagDuration(stream: ProbeStream): string | undefined {
+  const tag = stream.tags?.DURATION ?? stream.tags?.duration;
+  const m = tag ? /^(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(tag) : null;
+  if (!m) return undefined;
+  return String(Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]));
 }
 
 function firstPositive(...values: (string | undefined)[]): number | undefined {

@@ -80,6 +80,8 @@ export interface AssembleRequest {
   parts: readonly string[];
   metadata: Record<string, string>;
   outputPath: string;
+  /** The output's length, when known: the ffmpeg run's wall clock is derived from it. */
+  durationSeconds?: number;
 }
 
 export interface AssembleOptions {
@@ -165,7 +167,12 @@ async function assembleByFfmpeg(
       return { listPath, metadata: request.metadata, out };
     });
     const args = buildBatchAssembleArgs(options.profile, outputs);
-    await runner.run(args, { signal: options.signal, onProgress: options.onProgress });
+    const seconds = requests.reduce((sum, r) => sum + (r.durationSeconds ?? 0), 0);
+    await runner.run(args, {
+      signal: options.signal,
+      onProgress: options.onProgress,
+      durationSeconds: seconds > 0 ? seconds : undefined,
+    });
     outputs.forEach((o, i) => renameSync(o.out, requests[i].outputPath));
   } finally {
     for (const path of temp) rmSync(path, { force: true });

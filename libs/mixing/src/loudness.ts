@@ -1,9 +1,12 @@
-import { spawn } from 'node:child_process';
 import {
+  execSandboxed,
   FfmpegAbortedError,
   FfmpegFailedError,
   ffmpegPath,
+  FfmpegTimeoutError,
   fileInput,
+  sandboxArgs,
+  wallClockMs,
   type FfmpegRunner,
 } from '@app/media';
 
@@ -78,47 +81,38 @@ export function parseLoudnormReport(stderr: string): LoudnessMeasurement {
 
 /**
  * The measuring pass: decodes the clip's sound only (no picture) through loudnorm with
- * print_format=json. FfmpegRunner keeps stderr only on failure, so this spawns ffmpeg itself,
- * inside the runner's limiter (it counts against the same bound), and reads the report.
+ * print_format=json. FfmpegRunner keeps stderr only on failure, so this runs ffmpeg through the
+ * sandbox's collecting runner (same whitelists, environment, memory and thread caps), inside
+ * the runner's limiter (it counts against the same bound), and reads the report.
  */
-export function measureLoudness(
+export async function measureLoudness(
   runner: FfmpegRunner,
   path: string,
   target: { targetLufs: number; truePeakDb: number },
   sampleRate: number,
   signal?: AbortSignal,
+  durationSeconds?: number,
 ): Promise<LoudnessMeasurement> {
   const graph = `${soundPrep(0, sampleRate)},${loudnormTarget(target.targetLufs, target.truePeakDb)}:print_format=json[a]`;
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
-  args.push('-protocol_whitelist', 'file', '-i', fileInput(path), '-filter_complex', graph);
+  args.push('-i', fileInput(path), '-filter_complex', graph);
   args.push('-map', '[a]', '-f', 'null', '-');
-  return runner.limiter.run(
-    () =>
-      new Promise<LoudnessMeasurement>((resolve, reject) => {
-        if (signal?.aborted) return reject(new FfmpegAbortedError());
-        const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
-        let stderr = '';
-        let aborted = false;
-        const onAbort = (): void => {
-          aborted = true;
-          child.kill('SIGKILL');
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        child.stderr.setEncoding('utf8').on('data', (c: string) => {
-          stderr = (stderr + c).slice(-16_000);
-        });
-        child.on('error', reject);
-        child.on('close', (code) => {
-          signal?.removeEventListener('abort', onAbort);
-          if (aborted) return reject(new FfmpegAbortedError());
-          if (code !== 0) return reject(new FfmpegFailedError(code, stderr.slice(-4000)));
-          try {
-            resolve(parseLoudnormReport(stderr));
-          } catch (error) {
-            reject(error as Error);
-          }
-        });
-      }),
-    signal,
-  );
+  const { sandbox } = runner;
+  const result = await runner.limiter
+    .run(
+      () =>
+        execSandboxed(ffmpegPath(), sandboxArgs(args, sandbox.threads), {
+          timeoutMs: wallClockMs(durationSeconds ?? 0, sandbox),
+          maxMemoryBytes: sandbox.maxMemoryBytes,
+          signal,
+        }),
+      signal,
+    )
+    .catch((e: Error) => {
+      throw e.name === 'AbortError' ? new FfmpegAbortedError() : e;
+    });
+  if (result.killed === 'timeout')
+    throw new FfmpegTimeoutError(wallClockMs(durationSeconds ?? 0, sandbox));
+  if (result.code !== 0) throw new FfmpegFailedError(result.code, result.stderr.slice(-4000));
+  return parseLoudnormReport(result.stderr);
 }

@@ -405,7 +405,12 @@ export class MixingEngine {
         output.metadata,
         partial,
       );
-      await this.options.runner.run(args, { signal });
+      // Input 0 is our own joined output, input 1 the project's music asset.
+      await this.options.runner.run(args, {
+        signal,
+        durationSeconds: output.durationSeconds,
+        inputs: [undefined, 'asset'],
+      });
       renameSync(partial, finalPath);
     } finally {
       rmSync(partial, { force: true });

@@ -496,7 +496,13 @@ export class MezzanineCache {
           }
         : undefined;
       const args = buildNormalizeArgs(clip, profile, partials[0], treated, pieces);
-      await this.runner.run(args, options);
+      // The wall clock follows the clip's length (FfmpegRunner: max(60 s, duration × factor)).
+      await this.runner.run(args, {
+        ...options,
+        durationSeconds: clip.info.durationSeconds,
+        // Input 1, when there is one, is the project's logo (an image asset).
+        inputs: treatment?.watermark ? [undefined, 'asset'] : undefined,
+      });
       files.forEach((f, i) => renameSync(partials[i], f.target));
     } finally {
       for (const partial of partials) rmSync(partial, { force: true });
@@ -595,6 +601,7 @@ export class MezzanineCache {
           treatment.loudness,
           profile.audio.sampleRate,
           options.signal,
+          clip.info.durationSeconds,
         );
         this.measured.set(key, measuring);
         // A failed or aborted measurement is not kept: the next request measures again.

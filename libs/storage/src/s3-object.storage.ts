@@ -3,12 +3,15 @@ import {
   CreateBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  GetBucketLifecycleConfigurationCommand,
   GetBucketVersioningCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutBucketLifecycleConfigurationCommand,
   PutBucketVersioningCommand,
+  type LifecycleRule,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -32,6 +35,35 @@ export interface S3ObjectStorageOptions {
 }
 
 const SCHEME = 's3://';
+/** The id of the lifecycle rule this driver owns in its bucket; other rules are left as they are. */
+export const VERSION_LIFECYCLE_RULE_ID = 'vmp-expire-old-versions';
+
+/**
+ * Pure: the lifecycle rule for a versioned bucket. With versioning on, a delete only adds a
+ * delete marker and an overwrite keeps the old bytes as a noncurrent version: nothing frees
+ * space until this rule expires noncurrent versions `days` after they became noncurrent. It also
+ * removes delete markers left with no version behind them, and parts of multipart uploads
+ * abandoned for a day (a crashed upload otherwise keeps its parts, billed, forever).
+ */
+export function versionLifecycleRule(days: number): LifecycleRule {
+  if (!Number.isInteger(days) || days < 1) {
+    throw new RangeError(`days must be a whole number of at least 1, not ${days}`);
+  }
+  return {
+    ID: VERSION_LIFECYCLE_RULE_ID,
+    Status: 'Enabled',
+    Filter: { Prefix: '' },
+    NoncurrentVersionExpiration: { NoncurrentDays: days },
+    Expiration: { ExpiredObjectDeleteMarker: true },
+    AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+  };
+}
+
+export interface LifecycleResult {
+  applied: boolean;
+  /** Why not, when the service does not implement lifecycle rules (s3rver, some gateways). */
+  reason?: string;
+}
 const MIN_PART = 5 * 1024 * 1024;
 
 function isNotFound(e: unknown): boolean {
@@ -170,6 +202,48 @@ export class S3ObjectStorage implements Storage {
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
+  }
+
+  /**
+   * Puts `versionLifecycleRule(days)` in the bucket's lifecycle configuration, replacing an
+   * earlier one of ours and keeping every other rule (PutBucketLifecycleConfiguration replaces
+   * the whole configuration, so the current one is read first). A service without lifecycle
+   * support (NotImplemented, as s3rver answers) gets a warning and `applied: false`; noncurrent
+   * versions then have to be expired by the service's own means. Other errors are thrown.
+   */
+  async applyVersionLifecycle(days: number): Promise<LifecycleResult> {
+    const rule = versionLifecycleRule(days);
+    const Bucket = this.options.bucket;
+    await this.ensureBucket();
+    try {
+      let rules: LifecycleRule[] = [];
+      try {
+        const current = await this.client.send(
+          new GetBucketLifecycleConfigurationCommand({ Bucket }),
+        );
+        rules = current.Rules ?? [];
+      } catch (e) {
+        if ((e as { name?: string }).name !== 'NoSuchLifecycleConfiguration') throw e;
+      }
+      await this.client.send(
+        new PutBucketLifecycleConfigurationCommand({
+          Bucket,
+          LifecycleConfiguration: {
+            Rules: [...rules.filter((r) => r.ID !== VERSION_LIFECYCLE_RULE_ID), rule],
+          },
+        }),
+      );
+      return { applied: true };
+    } catch (e) {
+      const err = e as { name?: string; $metadata?: { httpStatusCode?: number }; message?: string };
+      if (err.name !== 'NotImplemented' && err.$metadata?.httpStatusCode !== 501) throw e;
+      const reason = `the service does not implement lifecycle rules (${err.message ?? err.name})`;
+      this.options.onWarning?.(
+        `bucket ${Bucket}: no lifecycle rule for old versions: ${reason}; ` +
+          'deleted and overwritten objects keep their space until removed by other means',
+      );
+      return { applied: false, reason };
+    }
   }
 
   private keyOf(location: string): string {

@@ -1,1 +1,2 @@
 export * from './generate-clip';
+export * from './hostile-corpus';
