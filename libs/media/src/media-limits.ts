@@ -1,3 +1,4 @@
+import type { LicenseType } from '@app/contracts/enums';
 import type { MediaInfo } from './media-info';
 
 /**
@@ -19,7 +20,7 @@ export interface MediaLimits {
 export type MediaLimitName = keyof MediaLimits | 'minDurationSeconds';
 
 /** The licences of `LicenseType` (@app/contracts); a table per licence. */
-export type MediaLicence = 'FREE' | 'PREMIUM' | 'ENTERPRISE';
+export type MediaLicence = LicenseType;
 
 const HD = 1920 * 1080;
 const UHD = 3840 * 2160;

@@ -1,4 +1,5 @@
 import {
+  UnprocessableEntityException,
   BadRequestException,
   ConflictException,
   HttpException,
@@ -11,11 +12,17 @@ import {
 import { ConfigService } from '@nestjs/config';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { effectiveLicence } from '@app/contracts';
+import { effectiveLicence, type LicenseType } from '@app/contracts';
 import type { Prisma, VideoFile } from '@app/database';
 import { rm } from 'node:fs/promises';
 import { STORAGE, storageKeys, type Storage } from '@app/storage';
-import { checkTailDecodes, MediaProbeError, probe, type MediaInfo } from '@app/media';
+import {
+  inspectUpload,
+  MediaLimitError,
+  mediaLimitsFor,
+  MediaProbeError,
+  type MediaInfo,
+} from '@app/media';
 import { ACCEPTED_CONTAINERS, containerFormat, displayName } from './upload/container-format';
 import { receiveUpload, UploadRefusedError } from './upload/multipart-upload';
 import { spoolUpload, type SpooledFile } from './upload/upload-spool';
@@ -75,7 +82,7 @@ export class VideosService {
       if (stored.size === 0) throw fieldError(400, 'file', 'the file is empty');
       const groupId = fields.groupId || null;
       if (groupId) await this.groupInProject(projectId, groupId);
-      const info = await this.probeUpload(stored.path, originalName);
+      const info = await this.probeUpload(stored.path, originalName, licence.type);
       const format = containerFormat(info.formatName, originalName) as string;
       const filename = `${randomUUID()}.${format}`;
       const final = await this.storage.importFile(
@@ -135,10 +142,18 @@ export class VideosService {
     await this.storage.delete(video.path);
   }
 
-  /** ffprobe, then the container check (415), then a decode of the tail (truncation). */
-  private async probeUpload(path: string, originalName: string): Promise<MediaInfo> {
+  /**
+   * ffprobe in the sandbox, the licence's media limits from the headers (422 naming the limit and
+   * the value: nothing hostile is decoded), a decode of the tail (truncation), then the container
+   * check (415). A refusal never echoes ffprobe's words or a server path.
+   */
+  private async probeUpload(
+    path: string,
+    originalName: string,
+    licence: LicenseType,
+  ): Promise<MediaInfo> {
     try {
-      const info = await probe(path);
+      const info = await inspectUpload(path, mediaLimitsFor(licence));
       if (!containerFormat(info.formatName, originalName)) {
         throw fieldError(
           415,
@@ -146,17 +161,27 @@ export class VideosService {
           `unsupported container "${info.formatName}"; accepted: ${ACCEPTED_CONTAINERS.join(', ')}`,
         );
       }
-      await checkTailDecodes(path);
       return info;
     } catch (e) {
+      if (e instanceof MediaLimitError) {
+        const { limit, value, max, message } = e;
+        throw new UnprocessableEntityException({
+          message,
+          details: [{ field: 'file', problems: [message], limit, value, max }],
+        });
+      }
+      if (e instanceof MediaProbeError && e.reason === 'UNSUPPORTED_CONTAINER') {
+        throw fieldError(
+          415,
+          'file',
+          `unsupported container; accepted: ${ACCEPTED_CONTAINERS.join(', ')}`,
+        );
+      }
       if (e instanceof MediaProbeError) {
         throw fieldError(
           400,
           'file',
-          `not a usable video (${e.reason.toLowerCase().replace(/_/g, ' ')}): ${e.detail}`.slice(
-            0,
-            500,
-          ),
+          `not a usable video (${e.reason.toLowerCase().replace(/_/g, ' ')})`,
         );
       }
       throw e;
