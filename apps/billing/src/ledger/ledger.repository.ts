@@ -10,6 +10,7 @@ import {
   type JobStatus,
   type LicenseType,
 } from '@app/database';
+import { KeyedQueue } from './keyed-queue';
 
 type Tx = Prisma.TransactionClient;
 
@@ -81,6 +82,8 @@ const reserveReference = (jobIdColumn: Prisma.Sql) =>
 /** Every database effect of billing: the ledger, settlements, and what billing reads of jobs. */
 @Injectable()
 export class LedgerRepository {
+  private readonly perUser = new KeyedQueue();
+
   constructor(private readonly prisma: PrismaService) {}
 
   account(userId: string): Promise<Account | null> {
@@ -132,14 +135,20 @@ export class LedgerRepository {
        LIMIT ${limit}`;
   }
 
-  /** Runs `work` in one transaction holding the user's row lock; see UserLedger. */
+  /**
+   * Runs `work` in one transaction holding the user's row lock; see UserLedger. A user's
+   * transactions queue in this process first (KeyedQueue), so they wait for the lock without
+   * holding pooled connections.
+   */
   forUser<T>(userId: string, work: (ledger: UserLedger) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(async (tx) => {
-      const [account] = await tx.$queryRaw<Account[]>`
-        SELECT id, credits, license_type AS "licenseType", license_expiry AS "licenseExpiry"
-          FROM users WHERE id = ${userId} FOR UPDATE`;
-      return work(new PrismaUserLedger(tx, userId, account ?? null));
-    }, TX_OPTIONS);
+    return this.perUser.run(userId, () =>
+      this.prisma.$transaction(async (tx) => {
+        const [account] = await tx.$queryRaw<Account[]>`
+          SELECT id, credits, license_type AS "licenseType", license_expiry AS "licenseExpiry"
+            FROM users WHERE id = ${userId} FOR UPDATE`;
+        return work(new PrismaUserLedger(tx, userId, account ?? null));
+      }, TX_OPTIONS),
+    );
   }
 }
 
