@@ -107,6 +107,13 @@ export const gatewayEnvSchema = {
   EXPENSIVE_RATE_LIMIT: Joi.number().integer().min(1).default(60),
   EXPENSIVE_RATE_WINDOW_SECONDS: Joi.number().integer().min(1).default(60),
   CORS_ORIGINS: Joi.string().allow('').default(''),
+  /**
+   * GET /metrics answers only a request with `Authorization: Bearer <METRICS_TOKEN>`; unset,
+   * /metrics is off (404). Counters cover every tenant: never public.
+   */
+  METRICS_TOKEN: Joi.string().min(16).allow('').default(''),
+  /** Open Server-Sent Event streams one user may hold at once; the next is refused with 429. */
+  SSE_MAX_STREAMS_PER_USER: Joi.number().integer().min(1).max(1000).default(20),
   /** Uploads are spooled here while ffprobe checks them, then streamed into storage. */
   UPLOAD_TMP_DIR: Joi.string().default('./data/tmp/uploads'),
   ...paymentsEnvSchema(),

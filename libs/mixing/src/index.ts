@@ -10,3 +10,4 @@ export * from './progress-tracker';
 export * from './seeded-random';
 export * from './project-plan-input';
 export * from './mp4-concat';
+export * from './mezzanine-cleanup';

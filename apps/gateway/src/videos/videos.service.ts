@@ -4,6 +4,7 @@ import {
   HttpException,
   Inject,
   Injectable,
+  Logger,
   NotFoundException,
   PayloadTooLargeException,
   UnsupportedMediaTypeException,
@@ -15,6 +16,7 @@ import { effectiveLicence } from '@app/contracts';
 import type { Prisma, VideoFile } from '@app/database';
 import { rm } from 'node:fs/promises';
 import { STORAGE, storageKeys, type Storage } from '@app/storage';
+import { deleteVideoMezzanines } from '@app/mixing';
 import { checkTailDecodes, MediaProbeError, probe, type MediaInfo } from '@app/media';
 import { ACCEPTED_CONTAINERS, containerFormat, displayName } from './upload/container-format';
 import { receiveUpload, UploadRefusedError } from './upload/multipart-upload';
@@ -25,6 +27,14 @@ import { GroupsRepository } from '../groups/groups.repository';
 import { ProjectsRepository } from '../projects/projects.repository';
 import type { ListVideosQueryDto } from './dto/list-videos-query.dto';
 import { VideosRepository } from './videos.repository';
+
+/** What a client is told when ffprobe refuses a file: a fixed sentence per reason. */
+const PROBE_REFUSALS: Record<MediaProbeError['reason'], string> = {
+  NOT_A_VIDEO: 'not a usable video: the file is not a video that can be read',
+  CORRUPT: 'not a usable video: the file is damaged or truncated',
+  NO_VIDEO_STREAM: 'not a usable video: the file has no video stream',
+  ZERO_DURATION: 'not a usable video: the video has no duration',
+};
 
 function fieldError(status: number, field: string, message: string): HttpException {
   const body = { message, details: [{ field, problems: [message] }] };
@@ -40,6 +50,8 @@ function fieldError(status: number, field: string, message: string): HttpExcepti
 
 @Injectable()
 export class VideosService {
+  private readonly logger = new Logger(VideosService.name);
+
   constructor(
     private readonly videos: VideosRepository,
     private readonly projects: ProjectsRepository,
@@ -133,6 +145,8 @@ export class VideosService {
       throw new ConflictException('a job of this project is running and may use this video');
     await this.videos.delete(videoId);
     await this.storage.delete(video.path);
+    // The normalized copies the workers made of it go with it (every profile, either layout).
+    await deleteVideoMezzanines(this.storage, userId, projectId, videoId);
   }
 
   /** ffprobe, then the container check (415), then a decode of the tail (truncation). */
@@ -150,14 +164,9 @@ export class VideosService {
       return info;
     } catch (e) {
       if (e instanceof MediaProbeError) {
-        throw fieldError(
-          400,
-          'file',
-          `not a usable video (${e.reason.toLowerCase().replace(/_/g, ' ')}): ${e.detail}`.slice(
-            0,
-            500,
-          ),
-        );
+        // ffprobe's own words name server paths: they go to the log, the client gets the category.
+        this.logger.warn(`upload refused by the probe: ${e.reason}: ${e.detail}`);
+        throw fieldError(400, 'file', PROBE_REFUSALS[e.reason]);
       }
       throw e;
     }
