@@ -36,6 +36,8 @@ const PROBE_REFUSALS: Record<MediaProbeError['reason'], string> = {
   ZERO_DURATION: 'not a usable video: the video has no duration',
 };
 
+const STILL_IMAGE_REFUSAL = 'not a usable video: the file is a still image';
+
 function fieldError(status: number, field: string, message: string): HttpException {
   const body = { message, details: [{ field, problems: [message] }] };
   switch (status) {
@@ -166,7 +168,8 @@ export class VideosService {
       if (e instanceof MediaProbeError) {
         // ffprobe's own words name server paths: they go to the log, the client gets the category.
         this.logger.warn(`upload refused by the probe: ${e.reason}: ${e.detail}`);
-        throw fieldError(400, 'file', PROBE_REFUSALS[e.reason]);
+        const still = e.reason === 'NOT_A_VIDEO' && e.detail.startsWith('still image');
+        throw fieldError(400, 'file', still ? STILL_IMAGE_REFUSAL : PROBE_REFUSALS[e.reason]);
       }
       throw e;
     }
