@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { natsNames } from '@app/contracts';
+import { natsCredentialsFrom } from '@app/messaging';
 import { BillingModule } from './billing.module';
 
 /** Billing answers NATS request-reply messages; a small HTTP side serves health and metrics. */
@@ -18,7 +19,11 @@ async function bootstrap(): Promise<void> {
   app.connectMicroservice<MicroserviceOptions>(
     {
       transport: Transport.NATS,
-      options: { servers: [config.getOrThrow<string>('NATS_URL')], queue: names.billing.queue },
+      options: {
+        servers: [config.getOrThrow<string>('NATS_URL')],
+        queue: names.billing.queue,
+        ...natsCredentialsFrom(config),
+      },
     },
     { inheritAppConfig: true },
   );

@@ -22,6 +22,13 @@ export const commonEnvSchema = {
   NATS_URL: Joi.string()
     .uri({ scheme: ['nats', 'tls', 'ws', 'wss'] })
     .default('nats://127.0.0.1:4222'),
+  /**
+   * The service's own NATS user (gateway, billing or worker) and password: the server grants
+   * each user only its subjects (deploy/nats/nats-server.conf, docs/security.md). Unset: no
+   * credentials are sent (a server without authorization, as in development).
+   */
+  NATS_USER: Joi.string().allow('').default(''),
+  NATS_PASSWORD: Joi.string().allow('').default(''),
   /** Prefix of every NATS subject, stream and consumer name: lets test runs never collide. */
   NATS_PREFIX: Joi.string()
     .pattern(/^[A-Za-z0-9_-]+$/)

@@ -4,3 +4,4 @@ export * from './json-codec';
 export * from './media-jobs-stream';
 export * from './billing-client.factory';
 export * from './request-id-headers';
+export * from './nats-permissions';
