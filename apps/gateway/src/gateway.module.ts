@@ -23,7 +23,7 @@ import { VideosModule } from './videos/videos.module';
   imports: [
     AppConfigModule.forApp(gatewayEnvSchema),
     LoggingModule.forApp('gateway'),
-    DatabaseModule.forTenants(),
+    DatabaseModule.forTenants('GATEWAY_DATABASE_URL'),
     MessagingModule.forApp('gateway'),
     StorageModule,
     AuditModule,

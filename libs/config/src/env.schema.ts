@@ -87,6 +87,14 @@ function strongSecret(value: string, helpers: Joi.CustomHelpers): string | Joi.E
 export const gatewayEnvSchema = {
   ...commonEnvSchema,
   PORT: Joi.number().port().default(3000),
+  /**
+   * The gateway's own database role (tenant-only: row level security limits it to the request's
+   * user whatever it sets); DATABASE_URL when unset. `npm start` creates the role.
+   */
+  GATEWAY_DATABASE_URL: Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .allow('')
+    .default(''),
   HOST: Joi.string().default('0.0.0.0'),
   PUBLIC_URL: Joi.string().uri().optional(),
   JWT_SECRET: Joi.string().required().min(32).custom(strongSecret).messages({
