@@ -95,7 +95,13 @@ describe('/metrics while a job runs', () => {
     expect(sawProcessing).toBe(true);
     expect((await waitForJob(gw, token, job.body.id, isFinal)).status).toBe('COMPLETED');
 
-    const w = await scrapeWorker();
+    // The worker counts the job running until it has settled and acked it, just after COMPLETED.
+    let w = await scrapeWorker();
+    const settled = Date.now() + 15_000;
+    while (sample(w, 'media_worker_running_jobs') !== 0 && Date.now() < settled) {
+      await new Promise((r) => setTimeout(r, 100));
+      w = await scrapeWorker();
+    }
     expect(sample(w, 'ffmpeg_seconds_total', '{outcome="ok"}')).toBeGreaterThan(0);
     expect(sample(w, 'media_worker_running_jobs')).toBe(0);
     expect(sample(w, 'media_job_queue_depth')).toBe(0);

@@ -59,7 +59,7 @@ async function dropStaleTestDatabases(admin: Client): Promise<void> {
   const { rows } = await admin.query<{ datname: string }>(
     `SELECT d.datname FROM pg_database d
       WHERE d.datname LIKE 'vmp!_test!_%' ESCAPE '!'
-        AND (pg_stat_file('base/' || d.oid || '/PG_VERSION')).modification < now() - interval '1 hour'
+        AND (pg_stat_file('base/' || d.oid || '/PG_VERSION', true)).modification < now() - interval '1 hour'
         AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`,
   );
   for (const { datname } of rows) {
