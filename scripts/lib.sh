@@ -9,6 +9,8 @@ if [[ -f .env ]]; then set -a; source .env; set +a; fi
 # application role (row level security applies to it), created by ensure_app_role.
 export MIGRATION_DATABASE_URL="${MIGRATION_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/videomixpro}"
 export DATABASE_URL="${DATABASE_URL:-postgresql://vmp_app@127.0.0.1:5432/videomixpro}"
+# The gateway's own role: tenant-only (app.service never widens what it sees).
+export GATEWAY_DATABASE_URL="${GATEWAY_DATABASE_URL:-postgresql://vmp_gateway@127.0.0.1:5432/videomixpro}"
 export NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
 
 log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }

@@ -34,7 +34,13 @@ function sample(body: string, name: string, labels = ''): number {
   return line ? Number(line.split(' ')[1]) : NaN;
 }
 
+/** /metrics counts every tenant's work: only a scraper holding this token reads it. */
+const METRICS_TOKEN = 'scrape-token-0123456789abcdef';
+const scrapeGateway = () =>
+  request(gw.server).get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
+
 beforeAll(async () => {
+  process.env.METRICS_TOKEN = METRICS_TOKEN;
   db = await createTestDatabase();
   billing = await startBilling();
   gw = await startGateway();
@@ -44,6 +50,16 @@ afterAll(async () => {
   await gw?.close();
   await billing?.close();
   await db?.drop();
+  delete process.env.METRICS_TOKEN;
+});
+
+describe('/metrics access', () => {
+  it('refuses a scrape without the metrics token, or with a user-like token', async () => {
+    await request(gw.server).get('/metrics').expect(401);
+    await request(gw.server).get('/metrics').set('Authorization', 'Bearer wrong-token').expect(401);
+    const ok = await scrapeGateway();
+    expect(ok.text).toContain('http_request_duration_seconds');
+  });
 });
 
 describe('/metrics while a job runs', () => {
@@ -71,7 +87,7 @@ describe('/metrics while a job runs', () => {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && !(sawRunning && sawProcessing)) {
       sawRunning ||= sample(await scrapeWorker(), 'media_worker_running_jobs') === 1;
-      const gateway = (await request(gw.server).get('/metrics').expect(200)).text;
+      const gateway = (await scrapeGateway()).text;
       sawProcessing ||= sample(gateway, 'media_jobs', '{status="PROCESSING"}') === 1;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -79,13 +95,19 @@ describe('/metrics while a job runs', () => {
     expect(sawProcessing).toBe(true);
     expect((await waitForJob(gw, token, job.body.id, isFinal)).status).toBe('COMPLETED');
 
-    const w = await scrapeWorker();
+    // The worker counts the job running until it has settled and acked it, just after COMPLETED.
+    let w = await scrapeWorker();
+    const settled = Date.now() + 15_000;
+    while (sample(w, 'media_worker_running_jobs') !== 0 && Date.now() < settled) {
+      await new Promise((r) => setTimeout(r, 100));
+      w = await scrapeWorker();
+    }
     expect(sample(w, 'ffmpeg_seconds_total', '{outcome="ok"}')).toBeGreaterThan(0);
     expect(sample(w, 'media_worker_running_jobs')).toBe(0);
     expect(sample(w, 'media_job_queue_depth')).toBe(0);
     expect(sample(w, 'db_pool_connections', '{state="total"}')).toBeGreaterThanOrEqual(1);
 
-    const g = (await request(gw.server).get('/metrics').expect(200)).text;
+    const g = (await scrapeGateway()).text;
     expect(sample(g, 'media_jobs', '{status="COMPLETED"}')).toBe(1);
     expect(sample(g, 'media_jobs', '{status="PROCESSING"}')).toBe(0);
     expect(

@@ -19,9 +19,9 @@ export async function startBilling(): Promise<TestBilling> {
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
   app.connectMicroservice<MicroserviceOptions>(
     {
-      strategy: new BillingNatsServer(natsNames().prefix, [
-        process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-      ]),
+      strategy: new BillingNatsServer(natsNames().prefix, {
+        servers: [process.env.NATS_URL ?? 'nats://127.0.0.1:4222'],
+      }),
     },
     { inheritAppConfig: true },
   );

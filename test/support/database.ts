@@ -2,14 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@app/database';
-import { APP_ROLE, withDatabase, withUser } from './global-setup';
+import { APP_ROLE, GATEWAY_ROLE, withDatabase, withUser } from './global-setup';
 
 export interface TestDatabase {
   name: string;
   /** The owner's URL (bypasses row level security): for inspecting and arranging data. */
   url: string;
-  /** The limited application role's URL: what the apps use (DATABASE_URL). */
+  /** The limited application role's URL: what billing and workers use (DATABASE_URL). */
   appUrl: string;
+  /** The gateway's tenant-only role's URL (GATEWAY_DATABASE_URL). */
+  gatewayUrl: string;
   prisma: PrismaClient;
   drop(): Promise<void>;
 }
@@ -32,7 +34,8 @@ async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
 
 /**
  * A freshly migrated database of the test file's own, cloned from the run's template. Sets
- * DATABASE_URL (as the application role) so apps started afterwards in this file use it;
+ * DATABASE_URL (the services' role) and GATEWAY_DATABASE_URL (the gateway's tenant-only role) so
+ * apps started afterwards in this file use them;
  * `prisma` is the owner's client, which row level security does not limit.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
@@ -53,12 +56,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   });
   const url = withDatabase(serverUrl(), name);
   const appUrl = withUser(url, APP_ROLE);
+  const gatewayUrl = withUser(url, GATEWAY_ROLE);
   process.env.DATABASE_URL = appUrl;
+  process.env.GATEWAY_DATABASE_URL = gatewayUrl;
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 4 }) });
   return {
     name,
     url,
     appUrl,
+    gatewayUrl,
     prisma,
     async drop() {
       await prisma.$disconnect();

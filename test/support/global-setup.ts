@@ -43,6 +43,8 @@ export default async function globalSetup(): Promise<void> {
   // The apps connect as the limited application role, as in production: row level security
   // applies to every test. Grants are copied with the template into each test database.
   await ensureAppRole(templateUrl, withUser(templateUrl, APP_ROLE));
+  // The gateway's own role: tenant-only, so app.service never widens what it sees.
+  await ensureAppRole(templateUrl, withUser(templateUrl, GATEWAY_ROLE), { tenantOnly: true });
   process.env.TEST_SERVER_URL = serverUrl;
   process.env.TEST_TEMPLATE_DB = template;
   process.env.NATS_URL = natsUrl;
@@ -66,6 +68,7 @@ async function dropStaleTestDatabases(admin: Client): Promise<void> {
 }
 
 export const APP_ROLE = 'vmp_app';
+export const GATEWAY_ROLE = 'vmp_gateway';
 
 export function withUser(url: string, user: string): string {
   const u = new URL(url);

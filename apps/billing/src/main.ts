@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { natsNames } from '@app/contracts';
-import { BillingNatsServer } from '@app/messaging';
+import { BillingNatsServer, natsCredentialsFrom } from '@app/messaging';
 import { BillingModule } from './billing.module';
 
 /** Billing answers NATS request-reply messages; a small HTTP side serves health and metrics. */
@@ -17,7 +17,12 @@ async function bootstrap(): Promise<void> {
   const config = app.get(ConfigService);
   const names = natsNames(config.getOrThrow<string>('NATS_PREFIX'));
   app.connectMicroservice<MicroserviceOptions>(
-    { strategy: new BillingNatsServer(names.prefix, [config.getOrThrow<string>('NATS_URL')]) },
+    {
+      strategy: new BillingNatsServer(names.prefix, {
+        servers: [config.getOrThrow<string>('NATS_URL')],
+        ...natsCredentialsFrom(config),
+      }),
+    },
     { inheritAppConfig: true },
   );
   app.enableShutdownHooks();

@@ -24,7 +24,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
   imports: [
     AppConfigModule.forApp(gatewayEnvSchema),
     LoggingModule.forApp('gateway'),
-    DatabaseModule.forTenants(),
+    DatabaseModule.forTenants('GATEWAY_DATABASE_URL'),
     MessagingModule.forApp('gateway'),
     StorageModule,
     AuditModule,

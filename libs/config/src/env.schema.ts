@@ -22,6 +22,13 @@ export const commonEnvSchema = {
   NATS_URL: Joi.string()
     .uri({ scheme: ['nats', 'tls', 'ws', 'wss'] })
     .default('nats://127.0.0.1:4222'),
+  /**
+   * The service's own NATS user (gateway, billing or worker) and password: the server grants
+   * each user only its subjects (deploy/nats/nats-server.conf, docs/security.md). Unset: no
+   * credentials are sent (a server without authorization, as in development).
+   */
+  NATS_USER: Joi.string().allow('').default(''),
+  NATS_PASSWORD: Joi.string().allow('').default(''),
   /** Prefix of every NATS subject, stream and consumer name: lets test runs never collide. */
   NATS_PREFIX: Joi.string()
     .pattern(/^[A-Za-z0-9_-]+$/)
@@ -92,6 +99,14 @@ function strongSecret(value: string, helpers: Joi.CustomHelpers): string | Joi.E
 export const gatewayEnvSchema = {
   ...commonEnvSchema,
   PORT: Joi.number().port().default(3000),
+  /**
+   * The gateway's own database role (tenant-only: row level security limits it to the request's
+   * user whatever it sets); DATABASE_URL when unset. `npm start` creates the role.
+   */
+  GATEWAY_DATABASE_URL: Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .allow('')
+    .default(''),
   HOST: Joi.string().default('0.0.0.0'),
   PUBLIC_URL: Joi.string().uri().optional(),
   JWT_SECRET: Joi.string().required().min(32).custom(strongSecret).messages({
@@ -119,6 +134,13 @@ export const gatewayEnvSchema = {
   EXPENSIVE_RATE_LIMIT: Joi.number().integer().min(1).default(60),
   EXPENSIVE_RATE_WINDOW_SECONDS: Joi.number().integer().min(1).default(60),
   CORS_ORIGINS: Joi.string().allow('').default(''),
+  /**
+   * GET /metrics answers only a request with `Authorization: Bearer <METRICS_TOKEN>`; unset,
+   * /metrics is off (404). Counters cover every tenant: never public.
+   */
+  METRICS_TOKEN: Joi.string().min(16).allow('').default(''),
+  /** Open Server-Sent Event streams one user may hold at once; the next is refused with 429. */
+  SSE_MAX_STREAMS_PER_USER: Joi.number().integer().min(1).max(1000).default(20),
   /** Uploads are spooled here while ffprobe checks them, then streamed into storage. */
   UPLOAD_TMP_DIR: Joi.string().default('./data/tmp/uploads'),
   ...paymentsEnvSchema(),

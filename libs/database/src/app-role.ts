@@ -5,12 +5,34 @@ const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /**
+ * Members of this role act for one user at a time: app.service never widens what they see (the
+ * row level policies check membership). The gateway's role is one.
+ */
+export const TENANT_ONLY_ROLE = 'vmp_tenant_only';
+
+/** Narrow SECURITY DEFINER functions a tenant-only role may call (the migrations define them). */
+const TENANT_ONLY_FUNCTIONS = ['gateway_jobs_by_status()', 'admin_user_counts(text)'];
+
+export interface AppRoleOptions {
+  /**
+   * The role acts for users only (the gateway): made a member of vmp_tenant_only, so no setting
+   * it can change lifts row level security. Otherwise (billing, workers) it may do
+   * service-level work by setting app.service.
+   */
+  tenantOnly?: boolean;
+}
+
+/**
  * Makes the limited role the services connect as (the user of DATABASE_URL): it logs in, owns
  * nothing, is no superuser and cannot bypass row level security, and gets only the table
  * privileges it needs. Run as the owner (MIGRATION_DATABASE_URL) after the migrations; safe to
  * run again. A password is set only when the app URL carries one.
  */
-export async function ensureAppRole(ownerUrl: string, appUrl: string): Promise<string> {
+export async function ensureAppRole(
+  ownerUrl: string,
+  appUrl: string,
+  options: AppRoleOptions = {},
+): Promise<string> {
   const app = new URL(appUrl);
   const role = decodeURIComponent(app.username);
   const password = decodeURIComponent(app.password);
@@ -45,9 +67,34 @@ export async function ensureAppRole(ownerUrl: string, appUrl: string): Promise<s
     for (const t of APPEND_ONLY_TABLES)
       await c.query(`GRANT SELECT, INSERT ON ${quoteIdent(t)} TO ${r}`);
     await c.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`);
+    await ensureTenantOnly(c, r, options.tenantOnly ?? false);
     return role;
   } finally {
     await c.end();
+  }
+}
+
+async function ensureTenantOnly(c: Client, role: string, tenantOnly: boolean): Promise<void> {
+  const group = quoteIdent(TENANT_ONLY_ROLE);
+  try {
+    await c.query(`CREATE ROLE ${group} NOLOGIN`);
+  } catch (e) {
+    if (!/already exists/.test((e as Error).message)) throw e;
+  }
+  await c.query(
+    `${tenantOnly ? 'GRANT' : 'REVOKE'} ${group} ${tenantOnly ? 'TO' : 'FROM'} ${role}`,
+  );
+  const { rows } = await c.query<{ fn: string }>(
+    `SELECT p.oid::regprocedure::text AS fn FROM pg_proc p
+      WHERE p.pronamespace = 'public'::regnamespace
+        AND p.proname IN ('gateway_jobs_by_status', 'admin_user_counts')`,
+  );
+  const present = new Set(rows.map((r) => r.fn));
+  for (const fn of TENANT_ONLY_FUNCTIONS) {
+    if (!present.has(fn)) continue; // migrations older than the functions
+    await c.query(
+      `${tenantOnly ? 'GRANT' : 'REVOKE'} EXECUTE ON FUNCTION ${fn} ${tenantOnly ? 'TO' : 'FROM'} ${role}`,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { DATABASE_DEFAULT_SCOPE, PrismaService } from './prisma.service';
+import { DATABASE_DEFAULT_SCOPE, DATABASE_URL_VARIABLE, PrismaService } from './prisma.service';
 
 /**
  * The Prisma client for every app; needs the global ConfigModule (AppConfigModule).
@@ -10,10 +10,17 @@ import { DATABASE_DEFAULT_SCOPE, PrismaService } from './prisma.service';
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forTenants(): DynamicModule {
+  /**
+   * `urlVariable`: the app's own database URL (its role), used instead of DATABASE_URL when set;
+   * the gateway's role (GATEWAY_DATABASE_URL) is tenant-only: app.service does nothing for it.
+   */
+  static forTenants(urlVariable?: string): DynamicModule {
     return {
       module: DatabaseModule,
-      providers: [PrismaService],
+      providers: [
+        ...(urlVariable ? [{ provide: DATABASE_URL_VARIABLE, useValue: urlVariable }] : []),
+        PrismaService,
+      ],
       exports: [PrismaService],
     };
   }

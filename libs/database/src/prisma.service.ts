@@ -28,9 +28,17 @@ export interface DatabaseOptions {
   slowQueryMs: number;
 }
 
-export function databaseOptionsFrom(config: ConfigService): DatabaseOptions {
+/**
+ * The environment variable naming an app's own database URL (its own role), tried before
+ * DATABASE_URL: the gateway's is GATEWAY_DATABASE_URL.
+ */
+export const DATABASE_URL_VARIABLE = Symbol('DATABASE_URL_VARIABLE');
+
+export function databaseOptionsFrom(config: ConfigService, urlVariable?: string): DatabaseOptions {
   return {
-    url: config.getOrThrow<string>('DATABASE_URL'),
+    url:
+      (urlVariable ? config.get<string>(urlVariable) : undefined) ||
+      config.getOrThrow<string>('DATABASE_URL'),
     poolMax: config.getOrThrow<number>('DATABASE_POOL_MAX'),
     connectTimeoutMs: config.getOrThrow<number>('DATABASE_CONNECT_TIMEOUT_MS'),
     idleTimeoutMs: config.getOrThrow<number>('DATABASE_IDLE_TIMEOUT_MS'),
@@ -106,8 +114,9 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
   constructor(
     config: ConfigService,
     @Optional() @Inject(DATABASE_DEFAULT_SCOPE) defaultScope?: TenantScope,
+    @Optional() @Inject(DATABASE_URL_VARIABLE) urlVariable?: string,
   ) {
-    const options = databaseOptionsFrom(config);
+    const options = databaseOptionsFrom(config, urlVariable);
     const pool = createPgPool(options, defaultScope);
     super({
       adapter: new PrismaPg(pool),

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
 import type { Reply } from '@app/contracts';
+import { natsCredentialsFrom } from './nats-connection.provider';
 import { requestIdHeaders } from './request-id-headers';
 
 export const BILLING_CLIENT = Symbol('BILLING_CLIENT');
@@ -19,7 +20,7 @@ export const billingClientProvider: FactoryProvider<ClientProxy> = {
   useFactory: (config: ConfigService) =>
     ClientProxyFactory.create({
       transport: Transport.NATS,
-      options: { servers: [config.getOrThrow<string>('NATS_URL')] },
+      options: { servers: [config.getOrThrow<string>('NATS_URL')], ...natsCredentialsFrom(config) },
     }),
 };
 

@@ -10,9 +10,9 @@ import { natsNames } from '@app/contracts';
 export class BillingNatsServer extends ServerNats {
   constructor(
     private readonly prefix: string,
-    servers: string[],
+    connection: { servers: string[]; user?: string; pass?: string },
   ) {
-    super({ servers, queue: natsNames(prefix).billing.queue });
+    super({ ...connection, queue: natsNames(prefix).billing.queue });
   }
 
   override addHandler(

@@ -5,3 +5,4 @@ export * from './media-jobs-stream';
 export * from './billing-client';
 export * from './request-id-headers';
 export * from './billing-server';
+export * from './nats-permissions';

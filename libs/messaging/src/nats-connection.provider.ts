@@ -9,10 +9,27 @@ export const NATS_NAMES = Symbol('NATS_NAMES');
 export const InjectNats = () => Inject(NATS_CONNECTION);
 export const InjectNatsNames = () => Inject(NATS_NAMES);
 
-export async function connectNats(url: string, name: string): Promise<NatsConnection> {
+/** The service's NATS user and password (NATS_USER, NATS_PASSWORD); none when unset. */
+export interface NatsCredentials {
+  user?: string;
+  pass?: string;
+}
+
+export function natsCredentialsFrom(config: ConfigService): NatsCredentials {
+  const user = config.get<string>('NATS_USER') || undefined;
+  const pass = config.get<string>('NATS_PASSWORD') || undefined;
+  return user ? { user, ...(pass ? { pass } : {}) } : {};
+}
+
+export async function connectNats(
+  url: string,
+  name: string,
+  credentials: NatsCredentials = {},
+): Promise<NatsConnection> {
   return connect({
     servers: url,
     name,
+    ...credentials,
     // Reconnect for ever: a NATS restart must not take the app down.
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1000,
@@ -44,7 +61,7 @@ export const natsProviders = (appName: string) => [
     provide: NATS_CONNECTION,
     inject: [ConfigService],
     useFactory: (config: ConfigService) =>
-      connectNats(config.getOrThrow<string>('NATS_URL'), appName),
+      connectNats(config.getOrThrow<string>('NATS_URL'), appName, natsCredentialsFrom(config)),
   },
   {
     provide: NATS_NAMES,

@@ -15,3 +15,4 @@ export * from './creative-settings';
 export * from './clip-treatment';
 export * from './loudness';
 export * from './music';
+export * from './mezzanine-cleanup';

@@ -57,16 +57,27 @@ export class AdminUsersRepository {
     return { rows, total };
   }
 
-  find(userId: string) {
-    return this.prisma.asService('gateway-admin', () =>
-      this.prisma.user.findUnique({
-        where: { id: userId },
-        select: {
-          ...PUBLIC_FIELDS,
-          _count: { select: { projects: true, apiKeys: true, transactions: true } },
-        },
-      }),
-    );
+  /**
+   * The user and counts of what they own. The counts cross tenants, so they come from the one
+   * function that answers them, and only to an active ADMIN (the caller's app.current_user_id).
+   */
+  async find(userId: string) {
+    const user = await this.prisma.user.findUnique({
+      where: { id: userId },
+      select: PUBLIC_FIELDS,
+    });
+    if (!user) return null;
+    const [counts] = await this.prisma.$queryRaw<
+      { projects: bigint; api_keys: bigint; transactions: bigint }[]
+    >`SELECT "projects", "api_keys", "transactions" FROM admin_user_counts(${userId})`;
+    return {
+      ...user,
+      _count: {
+        projects: Number(counts?.projects ?? 0),
+        apiKeys: Number(counts?.api_keys ?? 0),
+        transactions: Number(counts?.transactions ?? 0),
+      },
+    };
   }
 
   /** Sets is_active; answers false when no such user. */

@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Logger } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { NatsLifecycle } from '@app/messaging';
@@ -9,6 +9,8 @@ import { HealthRepository } from './health.repository';
 @Public()
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger(HealthController.name);
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
@@ -26,7 +28,8 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({
     operationId: 'getReadiness',
-    summary: 'Readiness: the database answers and NATS is connected',
+    summary:
+      'Readiness: the database answers and NATS is connected (503 names the dependency that is down, not why)',
   })
   @HealthCheck()
   ready() {
@@ -37,12 +40,14 @@ export class HealthController {
           await this.database.ping();
           return check.up();
         } catch (e) {
-          return check.down({ message: (e as Error).message });
+          // Which dependency is down, never why: the driver's message stays in the log.
+          this.logger.warn(`readiness: the database is down: ${(e as Error).message}`);
+          return check.down();
         }
       },
       async () => {
         const check = this.indicator.check('nats');
-        return this.nats.isConnected() ? check.up() : check.down({ message: 'not connected' });
+        return this.nats.isConnected() ? check.up() : check.down();
       },
     ]);
   }

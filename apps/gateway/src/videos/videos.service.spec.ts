@@ -16,7 +16,12 @@ function setup() {
   const groups = new FakeGroupsRepository();
   const videos = new FakeVideosRepository();
   const deleted: string[] = [];
-  const storage = { delete: async (path: string) => void deleted.push(path) };
+  const storage = {
+    delete: async (path: string) => void deleted.push(path),
+    deletePrefix: async (prefix: string) => void deleted.push(`${prefix}/`),
+    locationOf: (key: string) => `s3://bucket/${key}`,
+    localFile: () => null,
+  };
   const service = new VideosService(
     videos as unknown as VideosRepository,
     projects as unknown as ProjectsRepository,
@@ -82,6 +87,7 @@ describe('VideosService', () => {
     projects.activeJobs.set(project.id, 0);
     await service.remove('u1', project.id, v.id);
     expect(videos.rows.has(v.id)).toBe(false);
-    expect(deleted).toEqual([v.path]);
+    // The source, then every mezzanine made from it.
+    expect(deleted).toEqual([v.path, `users/u1/projects/${project.id}/mezzanines/${v.id}/`]);
   });
 });

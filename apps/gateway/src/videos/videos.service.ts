@@ -5,6 +5,7 @@ import {
   HttpException,
   Inject,
   Injectable,
+  Logger,
   NotFoundException,
   PayloadTooLargeException,
   UnsupportedMediaTypeException,
@@ -16,6 +17,7 @@ import { effectiveLicence, type LicenseType } from '@app/contracts';
 import type { Prisma, VideoFile } from '@app/database';
 import { rm } from 'node:fs/promises';
 import { STORAGE, storageKeys, type Storage } from '@app/storage';
+import { deleteVideoMezzanines } from '@app/mixing';
 import {
   inspectUpload,
   MediaLimitError,
@@ -33,6 +35,17 @@ import { ProjectsRepository } from '../projects/projects.repository';
 import type { ListVideosQueryDto } from './dto/list-videos-query.dto';
 import { VideosRepository } from './videos.repository';
 
+/** What a client is told when ffprobe refuses a file: a fixed sentence per reason. */
+const PROBE_REFUSALS: Record<MediaProbeError['reason'], string> = {
+  NOT_A_VIDEO: 'not a usable video: the file is not a video that can be read',
+  CORRUPT: 'not a usable video: the file is damaged or truncated',
+  NO_VIDEO_STREAM: 'not a usable video: the file has no video stream',
+  ZERO_DURATION: 'not a usable video: the video has no duration',
+  UNSUPPORTED_CONTAINER: 'not a usable video: its container is not accepted',
+};
+
+const STILL_IMAGE_REFUSAL = 'not a usable video: the file is a still image';
+
 function fieldError(status: number, field: string, message: string): HttpException {
   const body = { message, details: [{ field, problems: [message] }] };
   switch (status) {
@@ -47,6 +60,8 @@ function fieldError(status: number, field: string, message: string): HttpExcepti
 
 @Injectable()
 export class VideosService {
+  private readonly logger = new Logger(VideosService.name);
+
   constructor(
     private readonly videos: VideosRepository,
     private readonly projects: ProjectsRepository,
@@ -140,6 +155,8 @@ export class VideosService {
       throw new ConflictException('a job of this project is running and may use this video');
     await this.videos.delete(videoId);
     await this.storage.delete(video.path);
+    // The normalized copies the workers made of it go with it (every profile, either layout).
+    await deleteVideoMezzanines(this.storage, userId, projectId, videoId);
   }
 
   /**
@@ -178,11 +195,10 @@ export class VideosService {
         );
       }
       if (e instanceof MediaProbeError) {
-        throw fieldError(
-          400,
-          'file',
-          `not a usable video (${e.reason.toLowerCase().replace(/_/g, ' ')})`,
-        );
+        // ffprobe's own words name server paths: they go to the log, the client gets the category.
+        this.logger.warn(`upload refused by the probe: ${e.reason}: ${e.detail}`);
+        const still = e.reason === 'NOT_A_VIDEO' && e.detail.startsWith('still image');
+        throw fieldError(400, 'file', still ? STILL_IMAGE_REFUSAL : PROBE_REFUSALS[e.reason]);
       }
       throw e;
     }

@@ -18,6 +18,7 @@ import {
 } from '@app/mixing';
 import { STORAGE, storageKeys, type CachedFile, type Storage } from '@app/storage';
 import { InvalidJobSnapshotError } from '@app/contracts';
+import { clientFailureMessage } from './failure-message';
 import { JobLifecycle } from '@app/jobs';
 import { WebhookEventsPublisher } from '@app/webhooks';
 import { JobEventsPublisher } from '../job-events/job-events.publisher';
@@ -103,9 +104,9 @@ export class RunJob {
         );
         return { kind: 'retry', delayMs: 2000 * ctx.deliveryCount };
       }
-      const message = (e as Error).message || 'rendering failed';
-      this.logger.error(`job ${job.id} failed: ${message}`);
-      await this.lifecycle.fail(job.id, message);
+      // The detail (ffmpeg's stderr, paths) is logged; the job shows its owner a category.
+      this.logger.error(`job ${job.id} failed: ${(e as Error).message}`);
+      await this.lifecycle.fail(job.id, clientFailureMessage(e));
       return await this.settle.execute(job.id);
     } finally {
       await rm(outputDir, { recursive: true, force: true });

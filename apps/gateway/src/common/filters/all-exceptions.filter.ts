@@ -9,18 +9,26 @@ import {
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
 import { Prisma } from '@app/database';
+import { requestContext } from '@app/observability';
 
 interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
   details?: unknown;
+  /** On 5xx only: the id to quote when reporting the problem (the logs hold the details). */
+  requestId?: string;
 }
+
+/** What a client learns of an unexpected failure: this, and the request id. Never internals. */
+export const INTERNAL_ERROR_MESSAGE = 'internal error';
 
 /**
  * Every error leaves the API in one shape: {statusCode, error, message, details?}. Known
- * database errors map to 404/409; anything unexpected is logged with its stack and answered
- * as a bare 500, never with internals.
+ * database errors map to 404/409; anything unexpected (and any 500 an HttpException carries) is
+ * logged with its stack and answered as "internal error" with the request id, never with
+ * internals (stack, driver messages, paths). Deliberate 5xx answers the code writes itself (503
+ * "billing is unavailable") keep their fixed message and gain the request id.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -29,6 +37,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
+    if (body.statusCode >= 500) {
+      const req = host.switchToHttp().getRequest<{ id?: unknown }>();
+      const requestId =
+        requestContext.current()?.requestId ?? (typeof req?.id === 'string' ? req.id : undefined);
+      if (requestId) body.requestId = requestId;
+    }
     if (res.headersSent) {
       res.destroy();
       return;
@@ -37,7 +51,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private toBody(e: unknown): ErrorBody {
-    if (e instanceof HttpException) return fromHttpException(e);
+    if (e instanceof HttpException) {
+      if (e.getStatus() === 500) return this.internal(e);
+      return fromHttpException(e);
+    }
     if (e instanceof Prisma.PrismaClientKnownRequestError) {
       if (e.code === 'P2025') return shape(HttpStatus.NOT_FOUND, 'not found');
       if (e.code === 'P2002') return shape(HttpStatus.CONFLICT, 'it already exists');
@@ -54,8 +71,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
             : 'the request body could not be read';
       return shape(status, message);
     }
+    return this.internal(e);
+  }
+
+  private internal(e: unknown): ErrorBody {
     this.logger.error((e as Error)?.stack ?? String(e));
-    return shape(HttpStatus.INTERNAL_SERVER_ERROR, 'internal error');
+    return shape(HttpStatus.INTERNAL_SERVER_ERROR, INTERNAL_ERROR_MESSAGE);
   }
 }
 

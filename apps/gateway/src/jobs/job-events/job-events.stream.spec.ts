@@ -1,4 +1,5 @@
 import type { MessageEvent } from '@nestjs/common';
+import type { ConfigService } from '@nestjs/config';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { natsNames } from '@app/contracts';
 import type { JobsRepository } from '../jobs.repository';
@@ -23,7 +24,8 @@ function setup() {
     outputsTotal: 4,
   };
   const jobs = { liveState: async () => ({ ...state }) } as unknown as JobsRepository;
-  const stream = new JobEventsStream(jobs, nc, natsNames());
+  const config = { get: () => undefined } as unknown as ConfigService;
+  const stream = new JobEventsStream(jobs, nc, natsNames(), config);
   const publish = (progress: number, outputsDone: number) =>
     deliver(null, {
       data: new TextEncoder().encode(

@@ -1,10 +1,12 @@
-import { AsyncResource } from 'node:async_hooks';
-import { Injectable, type MessageEvent } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, type MessageEvent } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Observable } from 'rxjs';
-import { FINAL_JOB_STATUSES, JobEvent, parsePayload, type NatsNames } from '@app/contracts';
-import { decodeJson, InjectNats, InjectNatsNames } from '@app/messaging';
+import { FINAL_JOB_STATUSES, type NatsNames } from '@app/contracts';
+import { tenantScope } from '@app/database';
+import { InjectNats, InjectNatsNames } from '@app/messaging';
 import { JobsRepository } from '../jobs.repository';
+import { JobEventHub, type JobState } from './job-event-hub';
 
 /** Database look-ups back the NATS events, so a missed event only delays, never loses, a state. */
 const POLL_MS = 2000;
@@ -25,23 +27,64 @@ export function jobEventId(state: { status: string; progress: number; outputsDon
  * every change (from the workers' NATS events, backed by polling the database) until a final
  * state, which is sent and closes the stream. Progress never goes backwards in the stream.
  * Every event has an id (jobEventId); given the Last-Event-ID of a reconnecting client, the
- * current state is still sent first, and after it nothing older than that id.
+ * current state is still sent first, and after it nothing older than that id. All streams of
+ * one job share one NATS subscription and one poller (JobEventHub), and a user holds at most
+ * SSE_MAX_STREAMS_PER_USER streams open (the next is refused with 429).
  */
 @Injectable()
-export class JobEventsStream {
-  constructor(
-    private readonly jobs: JobsRepository,
-    @InjectNats() private readonly nc: NatsConnection,
-    @InjectNatsNames() private readonly names: NatsNames,
-  ) {}
+export class JobEventsStream implements OnModuleDestroy {
+  readonly hub: JobEventHub;
 
+  constructor(
+    jobs: JobsRepository,
+    @InjectNats() nc: NatsConnection,
+    @InjectNatsNames() names: NatsNames,
+    config: ConfigService,
+  ) {
+    this.hub = new JobEventHub(
+      nc,
+      names,
+      async (jobId) => {
+        const job = await jobs.liveState(jobId);
+        if (!job) return null;
+        return {
+          jobId,
+          status: job.status,
+          progress: job.progress,
+          outputsDone: job.outputsDone,
+          outputsTotal: job.outputsTotal,
+          ...(job.errorMessage ? { errorMessage: job.errorMessage } : {}),
+        };
+      },
+      {
+        pollMs: POLL_MS,
+        maxStreamsPerUser: config.get<number>('SSE_MAX_STREAMS_PER_USER') ?? 20,
+      },
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.hub.close();
+  }
+
+  /** Throws 429 (before any event is sent) when the caller already holds its limit of streams. */
   events(jobId: string, lastEventId?: number): Observable<MessageEvent> {
+    const userId = tenantScope.current()?.userId ?? '';
+    const release = this.hub.acquireSlot(userId);
     return new Observable<MessageEvent>((subscriber) => {
       let last: { status: string; progress: number; outputsDone: number } | undefined;
       const floor = Number.isSafeInteger(lastEventId) ? (lastEventId as number) : -1;
       let closed = false;
-      const emit = (event: Omit<JobEvent, 'at'> & { at?: string }) => {
+      const stop = () => {
         if (closed) return;
+        closed = true;
+        stopListening?.();
+        release();
+        subscriber.complete();
+      };
+      const emit = (event: JobState | null) => {
+        if (closed) return;
+        if (!event) return stop(); // the job is gone
         const progress = Math.max(event.progress, last?.progress ?? 0);
         if (
           last &&
@@ -52,57 +95,22 @@ export class JobEventsStream {
           return;
         const state = { status: event.status, progress, outputsDone: event.outputsDone };
         const id = jobEventId(state);
+        const final = FINAL_JOB_STATUSES.includes(event.status);
         // After the current state, nothing the client had before it reconnected.
-        if (last && id <= floor && !FINAL_JOB_STATUSES.includes(event.status)) return;
+        if (last && id <= floor && !final) return;
         last = state;
         const data = { ...event, progress, at: event.at ?? new Date().toISOString() };
-        subscriber.next({
-          id: String(id),
-          type: FINAL_JOB_STATUSES.includes(event.status) ? 'status' : 'progress',
-          data,
-        });
-        if (FINAL_JOB_STATUSES.includes(event.status)) stop();
+        subscriber.next({ id: String(id), type: final ? 'status' : 'progress', data });
+        if (final) stop();
       };
-      // Bound to the subscriber's context: NATS calls back from its own, without the caller's
-      // tenant scope.
-      const fromDatabase = AsyncResource.bind(async () => {
-        const job = await this.jobs.liveState(jobId);
-        if (!job) return stop();
-        emit({
-          jobId,
-          status: job.status,
-          progress: job.progress,
-          outputsDone: job.outputsDone,
-          outputsTotal: job.outputsTotal,
-          ...(job.errorMessage ? { errorMessage: job.errorMessage } : {}),
-        });
-      });
-      const sub = this.nc.subscribe(this.names.media.jobEvents(jobId), {
-        callback: (error, msg) => {
-          if (error) return;
-          try {
-            const event = parsePayload(JobEvent, decodeJson(msg.data));
-            // A final state is re-read from the database, the source of truth.
-            if (FINAL_JOB_STATUSES.includes(event.status)) void fromDatabase();
-            else emit(event);
-          } catch {
-            // a malformed event is ignored; polling still reports the state
-          }
-        },
-      });
-      const timer = setInterval(() => void fromDatabase().catch(() => undefined), POLL_MS);
-      function stop() {
-        if (closed) return;
-        closed = true;
-        clearInterval(timer);
-        sub.unsubscribe();
-        subscriber.complete();
-      }
-      void fromDatabase().catch((e) => subscriber.error(e));
+      // eslint-disable-next-line prefer-const -- read by stop(), which listen() may call first
+      let stopListening: (() => void) | undefined;
+      stopListening = this.hub.listen(jobId, emit);
+      if (closed) stopListening();
       return () => {
         closed = true;
-        clearInterval(timer);
-        sub.unsubscribe();
+        stopListening?.();
+        release();
       };
     });
   }
