@@ -1,7 +1,7 @@
+import { natsNames } from '@app/contracts';
 import request from 'supertest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { webhookNames } from '@app/webhooks';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { startBilling, type TestBilling } from '../support/billing';
@@ -105,7 +105,7 @@ describe('job.cancelled of a job cancelled while PENDING (no worker ever ran it)
 async function queuedWebhookEvent(): Promise<unknown> {
   const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
   try {
-    const names = webhookNames(process.env.NATS_PREFIX!);
+    const names = natsNames(process.env.NATS_PREFIX!).webhooks;
     const jsm = await jetstreamManager(nc);
     const msg = await jsm.streams.getMessage(names.eventsStream, {
       last_by_subj: names.eventsSubject,

@@ -61,6 +61,13 @@ export function natsNames(prefix: string = process.env.NATS_PREFIX || 'vmp') {
       /** Core NATS progress and status events of one job (gateway SSE listens). */
       jobEvents: (jobId: string) => `${prefix}.media.jobs.events.${jobId}`,
     },
+    webhooks: {
+      /** JetStream work-queue stream of webhook events (acked once fanned out into deliveries). */
+      eventsStream: `${upper}_WEBHOOK_EVENTS`,
+      eventsSubject: `${prefix}.webhooks.events`,
+      /** Durable pull consumer shared by every deliverer. */
+      fanoutConsumer: `${upper}_WEBHOOK_FANOUT`,
+    },
   } as const;
 }
 

@@ -31,12 +31,18 @@ export function natsPermissions(names: NatsNames): Record<NatsServiceUser, NatsU
   const jetStream = ['$JS.API.>', '$JS.ACK.>', '$JS.FC.>', '$O.>'];
   return {
     gateway: {
-      publish: [...billingSubjects, media.jobsSubject, media.cancelSubject, ...jetStream],
+      publish: [
+        ...billingSubjects,
+        media.jobsSubject,
+        media.cancelSubject,
+        names.webhooks.eventsSubject,
+        ...jetStream,
+      ],
       subscribe: [jobEvents, '_INBOX.>'],
       allowResponses: false,
     },
     worker: {
-      publish: [billing.settleJob, jobEvents, ...jetStream],
+      publish: [billing.settleJob, jobEvents, names.webhooks.eventsSubject, ...jetStream],
       subscribe: [media.cancelSubject, media.maxDeliveriesAdvisory, '_INBOX.>'],
       allowResponses: false,
     },

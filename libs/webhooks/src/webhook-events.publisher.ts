@@ -1,3 +1,4 @@
+import { natsNames } from '@app/contracts';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -11,7 +12,7 @@ import {
   type WebhookOutput,
 } from './webhook-events';
 import { ensureWebhookEventsStream } from './webhook-events.stream';
-import { webhookNames, type WebhookNames } from './webhook-names';
+import type { WebhookNames } from './webhook-names';
 
 const outputSelect = { id: true, filename: true, size: true, duration: true } as const;
 type OutputRow = Prisma.OutputFileGetPayload<{ select: typeof outputSelect }>;
@@ -40,7 +41,7 @@ export class WebhookEventsPublisher {
     private readonly prisma: PrismaService,
     config: ConfigService,
   ) {
-    this.names = webhookNames(config.getOrThrow<string>('NATS_PREFIX'));
+    this.names = natsNames(config.getOrThrow<string>('NATS_PREFIX')).webhooks;
   }
 
   /**

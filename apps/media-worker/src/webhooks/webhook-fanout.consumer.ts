@@ -1,3 +1,4 @@
+import { natsNames } from '@app/contracts';
 import {
   BeforeApplicationShutdown,
   Injectable,
@@ -11,7 +12,6 @@ import { decodeJson, InjectNats } from '@app/messaging';
 import {
   ensureWebhookFanoutConsumer,
   isWebhookEventMessage,
-  webhookNames,
   type WebhookNames,
 } from '@app/webhooks';
 import { DeliverWebhooks } from './deliver-webhooks.service';
@@ -36,7 +36,7 @@ export class WebhookFanoutConsumer implements OnApplicationBootstrap, BeforeAppl
     private readonly deliver: DeliverWebhooks,
     config: ConfigService,
   ) {
-    this.names = webhookNames(config.getOrThrow<string>('NATS_PREFIX'));
+    this.names = natsNames(config.getOrThrow<string>('NATS_PREFIX')).webhooks;
   }
 
   async onApplicationBootstrap(): Promise<void> {
