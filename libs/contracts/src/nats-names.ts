@@ -25,6 +25,15 @@ export function natsNames(prefix: string = process.env.NATS_PREFIX || 'vmp') {
       adjustCredits: `${prefix}.billing.credits.adjust`,
       setLicence: `${prefix}.billing.licence.set`,
     },
+    auth: {
+      /**
+       * Core NATS broadcast `{ userId }` or `{ apiKeyId }` when a user is deactivated or a key
+       * revoked: every gateway process drops its cached look-up at once.
+       */
+      revoked: `${prefix}.auth.revoked`,
+    },
+    /** JetStream key-value bucket of the gateway's rate-limit counters, shared by every process. */
+    rateLimitBucket: `${upper}_RATE_LIMITS`,
     media: {
       /** JetStream work-queue stream of media jobs (one delivery per job to one worker). */
       jobsStream,

@@ -7,6 +7,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { rateLimits } from '../common/throttling/rate-limits';
 import { UsersModule } from '../users/users.module';
+import { AuthCacheModule } from './auth-cache.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -17,6 +18,7 @@ import { TenantScopeMiddleware } from './tenant-scope.middleware';
 @Module({
   imports: [
     PassportModule,
+    AuthCacheModule,
     UsersModule,
     ApiKeysModule,
     JwtModule.registerAsync({

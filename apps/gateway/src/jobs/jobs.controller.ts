@@ -7,6 +7,8 @@ import {
   Param,
   Post,
   Query,
+  Req,
+  Res,
   Sse,
   type MessageEvent,
 } from '@nestjs/common';
@@ -19,10 +21,12 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import type { Observable } from 'rxjs';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
+import { jobEtag, notModified } from '../common/etag';
 import { ExpensiveRoute } from '../common/throttling/rate-limits';
 import { PaginationQueryDto } from '../common/dto/pagination-query.dto';
 import { CreateJobDto } from './dto/create-job.dto';
@@ -32,6 +36,9 @@ import { JobEventsStream } from './job-events.stream';
 import { CancelJob } from './cancel-job/cancel-job.usecase';
 import { CreateJob } from './create-job/create-job.usecase';
 import { JobsService } from './jobs.service';
+
+const ETAG = 'changes with the status, progress or outputs; send it back in If-None-Match';
+const NOT_MODIFIED = 'If-None-Match holds the current ETag: nothing changed, no body';
 
 @ApiTags('jobs')
 @Authenticated()
@@ -121,9 +128,18 @@ export class JobsController {
   @Get('jobs/:id')
   @Authenticated('read')
   @ApiOperation({ summary: 'A job: status, progress, times, error and the outputs so far' })
-  @ApiOkResponse({ type: JobDto })
-  async get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<JobDto> {
-    return JobDto.from(await this.jobs.get(user.id, id));
+  @ApiOkResponse({ type: JobDto, headers: { ETag: { description: ETAG } } })
+  @ApiResponse({ status: 304, description: NOT_MODIFIED })
+  async get(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<JobDto | undefined> {
+    if (notModified(req, res, jobEtag('job', await this.jobs.version(user.id, id)))) return;
+    const job = await this.jobs.withOutputs(id);
+    res.setHeader('ETag', jobEtag('job', { ...job, outputs: job.outputs.length }));
+    return JobDto.from(job);
   }
 
   @Post('jobs/:id/cancel')
@@ -142,9 +158,18 @@ export class JobsController {
   @Get('jobs/:id/outputs')
   @Authenticated('read')
   @ApiOperation({ summary: 'The outputs the job has made' })
-  @ApiOkResponse({ type: [OutputDto] })
-  async outputs(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<OutputDto[]> {
-    return (await this.jobs.outputs(user.id, id)).map(OutputDto.from);
+  @ApiOkResponse({ type: [OutputDto], headers: { ETag: { description: ETAG } } })
+  @ApiResponse({ status: 304, description: NOT_MODIFIED })
+  async outputs(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<OutputDto[] | undefined> {
+    if (notModified(req, res, jobEtag('outputs', await this.jobs.version(user.id, id)))) return;
+    const job = await this.jobs.withOutputs(id);
+    res.setHeader('ETag', jobEtag('outputs', { ...job, outputs: job.outputs.length }));
+    return job.outputs.map(OutputDto.from);
   }
 
   @Sse('jobs/:id/events')

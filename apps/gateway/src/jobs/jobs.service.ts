@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { ProcessingJob } from '@app/database';
+import type { JobVersion } from '../common/etag';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { planJob } from './job-planning';
 import { JobsBilling } from './jobs-billing';
@@ -36,6 +37,18 @@ export class JobsService {
 
   async get(userId: string, jobId: string) {
     await this.owned(userId, jobId);
+    return this.jobs.findWithOutputs(jobId);
+  }
+
+  /** The job's state for its ETag; 404 unless the user owns it. */
+  async version(userId: string, jobId: string): Promise<JobVersion> {
+    const version = await this.jobs.findOwnedVersion(userId, jobId);
+    if (!version) throw new NotFoundException('job not found');
+    return version;
+  }
+
+  /** The job with its outputs, after version() checked the ownership. */
+  withOutputs(jobId: string) {
     return this.jobs.findWithOutputs(jobId);
   }
 
