@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { NATS_CONNECTION, NATS_NAMES } from '@app/messaging';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { rateLimits } from '../common/throttling/rate-limits';
@@ -32,7 +33,11 @@ import { TenantScopeMiddleware } from './tenant-scope.middleware';
       }),
     }),
     // Auth routes per address, expensive routes per user or API key (common/throttling).
-    ThrottlerModule.forRootAsync({ inject: [ConfigService], useFactory: rateLimits }),
+    // Counters shared by every gateway process through NATS.
+    ThrottlerModule.forRootAsync({
+      inject: [ConfigService, NATS_CONNECTION, NATS_NAMES],
+      useFactory: rateLimits,
+    }),
   ],
   controllers: [AuthController],
   providers: [

@@ -136,8 +136,10 @@ export class JobsController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<JobDto | undefined> {
-    if (notModified(req, res, jobEtag('job', await this.jobs.version(user.id, id)))) return;
-    const job = await this.jobs.withOutputs(id);
+    // A conditional poll reads only what the ETag is made of; the job itself is one query.
+    if (req.headers['if-none-match'] && notModified(req, res, await this.etag('job', user, id)))
+      return;
+    const job = await this.jobs.get(user.id, id);
     res.setHeader('ETag', jobEtag('job', { ...job, outputs: job.outputs.length }));
     return JobDto.from(job);
   }
@@ -166,10 +168,15 @@ export class JobsController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<OutputDto[] | undefined> {
-    if (notModified(req, res, jobEtag('outputs', await this.jobs.version(user.id, id)))) return;
-    const job = await this.jobs.withOutputs(id);
+    if (req.headers['if-none-match'] && notModified(req, res, await this.etag('outputs', user, id)))
+      return;
+    const job = await this.jobs.get(user.id, id);
     res.setHeader('ETag', jobEtag('outputs', { ...job, outputs: job.outputs.length }));
     return job.outputs.map(OutputDto.from);
+  }
+
+  private async etag(kind: 'job' | 'outputs', user: AuthUser, id: string): Promise<string> {
+    return jobEtag(kind, await this.jobs.version(user.id, id));
   }
 
   @Sse('jobs/:id/events')

@@ -34,6 +34,13 @@ export class JobsRepository {
     return this.prisma.processingJob.findUniqueOrThrow({ where: { id: jobId } });
   }
 
+  findOwnedWithOutputs(userId: string, jobId: string) {
+    return this.prisma.processingJob.findFirst({
+      where: { id: jobId, project: { userId } },
+      include: { outputs: { orderBy: { combinationIndex: 'asc' } } },
+    });
+  }
+
   findWithOutputs(jobId: string) {
     return this.prisma.processingJob.findUniqueOrThrow({
       where: { id: jobId },

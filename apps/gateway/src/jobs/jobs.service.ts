@@ -35,9 +35,11 @@ export class JobsService {
     };
   }
 
+  /** The user's job with its outputs (one query: the ownership is part of it). */
   async get(userId: string, jobId: string) {
-    await this.owned(userId, jobId);
-    return this.jobs.findWithOutputs(jobId);
+    const job = await this.jobs.findOwnedWithOutputs(userId, jobId);
+    if (!job) throw new NotFoundException('job not found');
+    return job;
   }
 
   /** The job's state for its ETag; 404 unless the user owns it. */
@@ -45,11 +47,6 @@ export class JobsService {
     const version = await this.jobs.findOwnedVersion(userId, jobId);
     if (!version) throw new NotFoundException('job not found');
     return version;
-  }
-
-  /** The job with its outputs, after version() checked the ownership. */
-  withOutputs(jobId: string) {
-    return this.jobs.findWithOutputs(jobId);
   }
 
   async list(userId: string, projectId: string, page: number, limit: number) {
