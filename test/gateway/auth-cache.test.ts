@@ -23,7 +23,12 @@ afterAll(async () => {
 const bearer = (u: RegisteredUser) => ({ Authorization: `Bearer ${u.token}` });
 
 /** Waits until instance `gw` answers `path` with `status` (the NATS event's delivery). */
-async function eventually(gw: TestGateway, path: string, headers: object, status: number) {
+async function eventually(
+  gw: TestGateway,
+  path: string,
+  headers: Record<string, string>,
+  status: number,
+) {
   for (let i = 0; i < 50; i++) {
     const res = await request(gw.server).get(path).set(headers);
     if (res.status === status) return res;

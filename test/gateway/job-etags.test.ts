@@ -44,6 +44,9 @@ describe.each([
     expect(again.headers.etag).toBe(etag);
     // A list of tags, one of them current, matches too.
     await poll(path(), `W/"stale", ${etag}`).expect(304);
+    // fetch() sends Cache-Control: no-cache with every conditional request: still 304.
+    const fromFetch = await poll(path(), etag).set('Cache-Control', 'no-cache').expect(304);
+    expect(fromFetch.text ?? '').toBe('');
 
     // The worker records an output and moves the progress on.
     const job = await db.prisma.processingJob.findUniqueOrThrow({ where: { id: jobId } });

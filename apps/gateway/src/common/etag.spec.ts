@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { jobEtag, notModified, type JobVersion } from './etag';
+import { answeredNotModified, jobEtag, type JobVersion } from './etag';
 
 const v: JobVersion = { status: 'PROCESSING', progress: 40, updatedAt: new Date(1e12), outputs: 3 };
 
@@ -18,16 +18,19 @@ describe('job ETags', () => {
     expect(tags[0]).toMatch(/^W\/"[^"]+"$/);
   });
 
-  it('match If-None-Match weakly, in a list, or as *; set the ETag either way', () => {
+  it('match If-None-Match weakly, in a list, or as *; set the ETag either way, answer 304 on a match', () => {
     const etag = jobEtag('job', v);
     const check = (header?: string) => {
       const headers: Record<string, string> = {};
+      let status = 0;
       const res = {
         setHeader: (k: string, val: string) => (headers[k] = val),
+        status: (code: number) => ((status = code), { end: () => undefined }),
       } as unknown as Response;
       const req = { headers: header ? { 'if-none-match': header } : {} } as Request;
-      const result = notModified(req, res, etag);
+      const result = answeredNotModified(req, res, etag);
       expect(headers.ETag).toBe(etag);
+      expect(status).toBe(result ? 304 : 0);
       return result;
     };
     expect(check(undefined)).toBe(false);

@@ -17,15 +17,21 @@ export function jobEtag(kind: 'job' | 'outputs', v: JobVersion): string {
 }
 
 /**
- * Sets `etag` on the response and tells whether the client's If-None-Match already holds it.
- * When it does, the handler returns nothing: Express answers 304 without a body (its
- * freshness check compares If-None-Match with this ETag).
+ * Sets `etag` on the response and, when the client's If-None-Match already holds it, answers
+ * 304 without a body and returns true. Handled here, not by Express's freshness check: that one
+ * treats a request's `Cache-Control: no-cache` as stale, and fetch() adds exactly that header to
+ * every conditional request, so pollers using fetch would always get the full body.
  */
-export function notModified(req: Request, res: Response, etag: string): boolean {
+export function answeredNotModified(req: Request, res: Response, etag: string): boolean {
   res.setHeader('ETag', etag);
-  const header = req.headers['if-none-match'];
+  if (!matches(req.headers['if-none-match'], etag)) return false;
+  res.status(304).end();
+  return true;
+}
+
+/** If-None-Match's weak comparison: W/ prefixes are ignored on both sides; `*` matches. */
+export function matches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
-  // Weak comparison: W/ prefixes are ignored on both sides.
   const bare = etag.replace(/^W\//, '');
   return header
     .split(',')

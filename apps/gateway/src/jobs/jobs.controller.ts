@@ -26,7 +26,7 @@ import type { Observable } from 'rxjs';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
-import { jobEtag, notModified } from '../common/etag';
+import { answeredNotModified, jobEtag } from '../common/etag';
 import { ExpensiveRoute } from '../common/throttling/rate-limits';
 import { PaginationQueryDto } from '../common/dto/pagination-query.dto';
 import { CreateJobDto } from './dto/create-job.dto';
@@ -134,14 +134,17 @@ export class JobsController {
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
     @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<JobDto | undefined> {
+    @Res() res: Response,
+  ): Promise<void> {
     // A conditional poll reads only what the ETag is made of; the job itself is one query.
-    if (req.headers['if-none-match'] && notModified(req, res, await this.etag('job', user, id)))
+    if (
+      req.headers['if-none-match'] &&
+      answeredNotModified(req, res, await this.etag('job', user, id))
+    )
       return;
     const job = await this.jobs.get(user.id, id);
     res.setHeader('ETag', jobEtag('job', { ...job, outputs: job.outputs.length }));
-    return JobDto.from(job);
+    res.json(JobDto.from(job));
   }
 
   @Post('jobs/:id/cancel')
@@ -166,13 +169,16 @@ export class JobsController {
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
     @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<OutputDto[] | undefined> {
-    if (req.headers['if-none-match'] && notModified(req, res, await this.etag('outputs', user, id)))
+    @Res() res: Response,
+  ): Promise<void> {
+    if (
+      req.headers['if-none-match'] &&
+      answeredNotModified(req, res, await this.etag('outputs', user, id))
+    )
       return;
     const job = await this.jobs.get(user.id, id);
     res.setHeader('ETag', jobEtag('outputs', { ...job, outputs: job.outputs.length }));
-    return job.outputs.map(OutputDto.from);
+    res.json(job.outputs.map(OutputDto.from));
   }
 
   private async etag(kind: 'job' | 'outputs', user: AuthUser, id: string): Promise<string> {
