@@ -95,7 +95,8 @@ export function benchSystem(name: string, port: number): BenchSystem {
       return child;
     },
     async ready() {
-      for (let i = 0; i < 150; i++) {
+      // Two minutes: several gateway processes booting on a loaded machine take a while.
+      for (let i = 0; i < 600; i++) {
         if ((await fetch(`${base}/health`).catch(() => null))?.ok) return;
         await new Promise((r) => setTimeout(r, 200));
       }
