@@ -32,8 +32,13 @@ export function natsNames(prefix: string = process.env.NATS_PREFIX || 'vmp') {
        */
       revoked: `${prefix}.auth.revoked`,
     },
-    /** JetStream key-value bucket of the gateway's rate-limit counters, shared by every process. */
-    rateLimitBucket: `${upper}_RATE_LIMITS`,
+    rateLimits: {
+      /** JetStream stream used as the key-value bucket of the gateway's rate-limit counters. */
+      bucket: `${upper}_RATE_LIMITS`,
+      /** Its subjects: one per counter (`key` is a subject-safe token). */
+      subjects: `${prefix}.ratelimits.>`,
+      counter: (key: string) => `${prefix}.ratelimits.${key}`,
+    },
     media: {
       /** JetStream work-queue stream of media jobs (one delivery per job to one worker). */
       jobsStream,

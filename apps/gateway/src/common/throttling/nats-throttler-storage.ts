@@ -51,7 +51,7 @@ export class NatsThrottlerStorage implements ThrottlerStorage {
   ): Promise<ThrottlerStorageRecord> {
     const { js, jsm } = await this.bucket();
     const subject = this.subjectOf(`${throttlerName}\u0000${key}`);
-    const stream = this.names.rateLimitBucket;
+    const stream = this.names.rateLimits.bucket;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = Date.now();
       const last = await jsm.streams.getMessage(stream, { last_by_subj: subject });
@@ -85,14 +85,14 @@ export class NatsThrottlerStorage implements ThrottlerStorage {
   private bucket(): Promise<{ js: JetStreamClient; jsm: JetStreamManager }> {
     this.ready ??= (async () => {
       const jsm = await jetstreamManager(this.nc);
-      const name = this.names.rateLimitBucket;
+      const name = this.names.rateLimits.bucket;
       try {
         await jsm.streams.info(name);
       } catch {
         await jsm.streams
           .add({
             name,
-            subjects: [`${this.names.prefix}.ratelimits.>`],
+            subjects: [this.names.rateLimits.subjects],
             retention: RetentionPolicy.Limits,
             storage: StorageType.Memory,
             max_msgs_per_subject: 1,
@@ -114,7 +114,7 @@ export class NatsThrottlerStorage implements ThrottlerStorage {
 
   /** A subject token per key (keys hold addresses and ids: hashed, never written out). */
   private subjectOf(key: string): string {
-    return `${this.names.prefix}.ratelimits.${createHash('sha256').update(key).digest('base64url')}`;
+    return this.names.rateLimits.counter(createHash('sha256').update(key).digest('base64url'));
   }
 }
 
