@@ -4,6 +4,8 @@ import { startGateway, type TestGateway } from '../support/gateway';
 import { createProject, registerUser } from '../support/factories';
 
 // Two gateway instances behind one load balancer: the counters live in NATS, not in either.
+// Each hit is two NATS round trips per instance: generous per-test time on a loaded machine.
+jest.setTimeout(30_000);
 const AUTH_LIMIT = 4;
 const EXPENSIVE_LIMIT = 3;
 
