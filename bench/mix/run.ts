@@ -45,7 +45,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);
 const QUALITY = (process.env.BENCH_QUALITY ?? 'MEDIUM') as Quality;
 const OUTPUTS = 27;
 
-const GROUPS: Omit<ClipSpec, 'durationSeconds'>[][] = [
+export const GROUPS: Omit<ClipSpec, 'durationSeconds'>[][] = [
   [
     { width: 1920, height: 1080, fps: 30, audio: true, container: 'mp4' },
     { width: 1280, height: 720, fps: 25, audio: true, container: 'mov' },
@@ -63,14 +63,14 @@ const GROUPS: Omit<ClipSpec, 'durationSeconds'>[][] = [
   ],
 ];
 
-async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const start = process.hrtime.bigint();
   const value = await work();
   return { value, ms: Number(process.hrtime.bigint() - start) / 1e6 };
 }
 
 /** The naive way: every output decodes, filters and encodes all of its clips again. */
-function naiveArgs(
+export function naiveArgs(
   parts: MixSource[],
   profile: OutputProfile,
   out: string,
@@ -99,25 +99,53 @@ function naiveArgs(
   return [...args, '-movflags', '+faststart', '-f', profile.container, '-y', out];
 }
 
+/** The bench's 9 clips (generated once, cached), probed, by group. */
+export function benchSources(): Promise<MixSource[][]> {
+  return Promise.all(
+    GROUPS.map((clips, g) =>
+      Promise.all(
+        clips.map(async (spec, i) => {
+          const path = await makeClip({ ...spec, durationSeconds: CLIP_SECONDS });
+          const source: MixSource = {
+            videoId: `g${g}c${i}`,
+            path,
+            originalName: `g${g}c${i}.${spec.container}`,
+            info: await probe(path),
+          };
+          return source;
+        }),
+      ),
+    ),
+  );
+}
+
+/** The naive way for these combinations: one filter_complex re-encode per output. */
+export function naiveRun(
+  runner: FfmpegRunner,
+  sources: MixSource[],
+  combinations: string[][],
+  profile: OutputProfile,
+  dir: string,
+): Promise<unknown> {
+  mkdirSync(dir, { recursive: true });
+  const bySource = new Map(sources.map((s) => [s.videoId, s]));
+  return Promise.all(
+    combinations.map((ids, i) =>
+      runner.run(
+        naiveArgs(
+          ids.map((id) => bySource.get(id) as MixSource),
+          profile,
+          join(dir, `${i}.mp4`),
+        ),
+      ),
+    ),
+  );
+}
+
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'vmp-bench-mix-'));
   try {
-    const groups = await Promise.all(
-      GROUPS.map((clips, g) =>
-        Promise.all(
-          clips.map(async (spec, i) => {
-            const path = await makeClip({ ...spec, durationSeconds: CLIP_SECONDS });
-            const source: MixSource = {
-              videoId: `g${g}c${i}`,
-              path,
-              originalName: `g${g}c${i}.${spec.container}`,
-              info: await probe(path),
-            };
-            return source;
-          }),
-        ),
-      ),
-    );
+    const groups = await benchSources();
     const sources = groups.flat();
     const plan = planCombinations({
       groups: groups.map((clips, g) => ({
@@ -157,21 +185,8 @@ async function main(): Promise<void> {
       byFfmpeg.mix({ ...request, outputDir: join(work, 'engine-warm-ffmpeg') }),
     );
 
-    const naiveDir = join(work, 'naive');
-    mkdirSync(naiveDir);
-    const bySource = new Map(sources.map((s) => [s.videoId, s]));
     const naive = await timed(() =>
-      Promise.all(
-        plan.combinations.map((ids, i) =>
-          runner.run(
-            naiveArgs(
-              ids.map((id) => bySource.get(id) as MixSource),
-              profile,
-              join(naiveDir, `${i}.mp4`),
-            ),
-          ),
-        ),
-      ),
+      naiveRun(runner, sources, plan.combinations, profile, join(work, 'naive')),
     );
 
     const outputs = cold.value.outputs;
@@ -328,7 +343,10 @@ async function creative(
   );
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+// Run as a script; imported by bench/jobs for its engine-only and naive measurements.
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -238,7 +238,13 @@ describe('using an API key', () => {
     const u = await registerUser(gw.server);
     const { key } = await createKey(u);
     await withKey(key).expect(200);
-    await db.prisma.user.update({ where: { id: u.user.id }, data: { isActive: false } });
+    // An operator deactivates the user (the admin route): the cached key is dropped at once.
+    const op = await registerUser(gw.server);
+    await db.prisma.user.update({ where: { id: op.user.id }, data: { role: 'ADMIN' } });
+    await request(gw.server)
+      .post(`/api/v1/admin/users/${u.user.id}/deactivate`)
+      .set(bearer(op))
+      .expect(200);
     expectErrorShape(await withKey(key), 401);
   });
 });
@@ -319,16 +325,15 @@ describe('key management takes a JWT', () => {
 describe('expired keys', () => {
   it('answer 401 once expires_at has passed', async () => {
     const u = await registerUser(gw.server);
+    // The expiry is checked on every request, also against a cached key: a key that lives 2 s.
+    const expiresAt = Date.now() + 2_000;
     const k = await createKey(u, {
       name: 'short-lived',
       scopes: ['read'],
-      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      expiresAt: new Date(expiresAt).toISOString(),
     });
     await withKey(k.key).expect(200);
-    await db.prisma.apiKey.update({
-      where: { id: k.id },
-      data: { expiresAt: new Date(Date.now() - 1000) },
-    });
+    await new Promise((r) => setTimeout(r, expiresAt - Date.now() + 50));
     expectErrorShape(await withKey(k.key), 401);
     expectErrorShape(await withKey(k.key, '/api/v1/projects'), 401);
     // The user's JWT is unaffected.

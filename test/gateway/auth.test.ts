@@ -233,11 +233,21 @@ describe('GET /users/me', () => {
 });
 
 describe('inactive users', () => {
+  /** An operator deactivates and reactivates users (the admin routes), as in production. */
+  async function setActive(userId: string, active: boolean) {
+    const { body: op } = await register(validBody()).expect(201);
+    await db.prisma.user.update({ where: { id: op.user.id }, data: { role: 'ADMIN' } });
+    await request(gw.server)
+      .post(`/api/v1/admin/users/${userId}/${active ? 'reactivate' : 'deactivate'}`)
+      .set('Authorization', `Bearer ${op.accessToken}`)
+      .expect(200);
+  }
+
   it('refuses login with 403 and the existing token with 401', async () => {
     const body = validBody();
     const { body: reg } = await register(body).expect(201);
     await me(reg.accessToken).expect(200);
-    await db.prisma.user.update({ where: { id: reg.user.id }, data: { isActive: false } });
+    await setActive(reg.user.id, false);
 
     const res = await login({ email: body.email, password: PASSWORD });
     expectErrorShape(res, 403);
@@ -245,10 +255,10 @@ describe('inactive users', () => {
     // A wrong password to a disabled account still gets the plain 401 (nothing revealed).
     expectErrorShape(await login({ email: body.email, password: 'wrong-password' }), 401);
 
-    // The token issued before is refused at once (the guard reads the user on every request).
+    // The token issued before is refused at once (deactivation drops the cached user).
     expectErrorShape(await me(reg.accessToken), 401);
 
-    await db.prisma.user.update({ where: { id: reg.user.id }, data: { isActive: true } });
+    await setActive(reg.user.id, true);
     await login({ email: body.email, password: PASSWORD }).expect(200);
     await me(reg.accessToken).expect(200);
   });

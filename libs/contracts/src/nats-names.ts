@@ -43,6 +43,20 @@ export function natsNames(prefix: string = process.env.NATS_PREFIX || 'vmp') {
       queue: `${prefix}-billing`,
       ...withPrefix(prefix, BILLING_SUBJECTS),
     },
+    auth: {
+      /**
+       * Core NATS broadcast `{ userId }` or `{ apiKeyId }` when a user is deactivated or a key
+       * revoked: every gateway process drops its cached look-up at once.
+       */
+      revoked: `${prefix}.auth.revoked`,
+    },
+    rateLimits: {
+      /** JetStream stream used as the key-value bucket of the gateway's rate-limit counters. */
+      bucket: `${upper}_RATE_LIMITS`,
+      /** Its subjects: one per counter (`key` is a subject-safe token). */
+      subjects: `${prefix}.ratelimits.>`,
+      counter: (key: string) => `${prefix}.ratelimits.${key}`,
+    },
     media: {
       /** JetStream work-queue stream of media jobs (one delivery per job to one worker). */
       jobsStream,

@@ -47,10 +47,15 @@ export function databaseOptionsFrom(config: ConfigService, urlVariable?: string)
   };
 }
 
+/** The scope last set on each pooled connection (session settings outlive a checkout). */
+const scopeOf = new WeakMap<PoolClient, string>();
+
 /**
  * The pg pool Prisma's adapter uses. Every checkout first sets the tenant scope of the calling
  * async context (tenantScope, else the app's default) on the connection, so row level security
- * applies to whatever Prisma runs on it; each checkout overwrites the last one's settings.
+ * applies to whatever Prisma runs on it; each checkout overwrites the last one's settings. The
+ * settings are session-wide (set outside any transaction) and only this pool sets them, so a
+ * connection that already carries the caller's scope is used as it is: no extra round trip.
  */
 export class ScopedPool extends Pool {
   constructor(
@@ -63,8 +68,14 @@ export class ScopedPool extends Pool {
   private async scoped(): Promise<PoolClient> {
     const scope = tenantScope.current() ?? this.defaultScope;
     const client = await super.connect();
+    const userId = scope.userId ?? '';
+    const service = scope.service ?? '';
+    const wanted = `${userId}\u0000${service}`;
+    if (scopeOf.get(client) === wanted) return client;
     try {
-      await client.query(SET_SCOPE, [scope.userId ?? '', scope.service ?? '']);
+      scopeOf.delete(client);
+      await client.query(SET_SCOPE, [userId, service]);
+      scopeOf.set(client, wanted);
       return client;
     } catch (e) {
       client.release(e as Error);

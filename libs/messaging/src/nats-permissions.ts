@@ -36,9 +36,11 @@ export function natsPermissions(names: NatsNames): Record<NatsServiceUser, NatsU
         media.jobsSubject,
         media.cancelSubject,
         names.webhooks.eventsSubject,
+        names.auth.revoked,
+        names.rateLimits.subjects,
         ...jetStream,
       ],
-      subscribe: [jobEvents, '_INBOX.>'],
+      subscribe: [jobEvents, names.auth.revoked, '_INBOX.>'],
       allowResponses: false,
     },
     worker: {

@@ -4,6 +4,7 @@ import type { AdjustCreditsReply, SetLicenceReply } from '@app/contracts';
 import type { AuditLog } from '@app/database';
 import { requestContext } from '@app/observability';
 import { AuditService } from '../audit/audit.service';
+import { AuthCache } from '../auth/auth-cache';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { BillingClient } from '../billing/billing.client';
 import { skipTake, type Page } from '../common/dto/pagination-query.dto';
@@ -31,6 +32,7 @@ export class AdminService {
     private readonly auditLogs: AuditLogsRepository,
     private readonly billing: BillingClient,
     private readonly audit: AuditService,
+    private readonly authCache: AuthCache,
   ) {}
 
   async listUsers(op: Operator, q: AdminUsersQueryDto): Promise<Page<ReturnType<typeof toUser>>> {
@@ -92,6 +94,7 @@ export class AdminService {
       throw new BadRequestException('an operator cannot deactivate their own account');
     if (!(await this.users.setActive(userId, isActive)))
       throw new NotFoundException('user not found');
+    await this.authCache.revoked({ userId });
     await this.audit.record(op, {
       action: isActive ? 'admin.user.reactivated' : 'admin.user.deactivated',
       targetType: 'user',

@@ -1,6 +1,7 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import { FakeApiKeysRepository, FakeAuditService } from '../../../../test/support/gateway-fakes';
 import type { AuditService } from '../audit/audit.service';
+import { AuthCache } from '../auth/auth-cache';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { hashApiKey } from './api-key-format';
 import type { ApiKeysRepository } from './api-keys.repository';
@@ -15,6 +16,7 @@ function setup() {
   const service = new ApiKeysService(
     keys as unknown as ApiKeysRepository,
     audit as unknown as AuditService,
+    new AuthCache(),
   );
   return { service, keys, audit };
 }

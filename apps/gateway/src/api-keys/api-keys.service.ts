@@ -1,6 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { ApiKey } from '@app/database';
 import { AuditService } from '../audit/audit.service';
+import { AuthCache } from '../auth/auth-cache';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { API_KEY_SCOPES } from '../auth/scopes';
 import { newApiKey } from './api-key-format';
@@ -15,6 +16,7 @@ export class ApiKeysService {
   constructor(
     private readonly keys: ApiKeysRepository,
     private readonly audit: AuditService,
+    private readonly authCache: AuthCache,
   ) {}
 
   /** The row and the secret, which is shown this once and stored only as a hash. */
@@ -52,6 +54,7 @@ export class ApiKeysService {
   async revoke(user: AuthUser, id: string): Promise<void> {
     if (!(await this.keys.revoke(user.id, id, new Date())))
       throw new NotFoundException('API key not found');
+    await this.authCache.revoked({ apiKeyId: id });
     await this.audit.record(user, {
       action: 'api_key.revoked',
       targetType: 'api_key',

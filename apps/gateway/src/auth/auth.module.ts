@@ -3,10 +3,12 @@ import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { NATS_CONNECTION, NATS_NAMES } from '@app/messaging';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { rateLimits } from '../common/throttling/rate-limits';
 import { UsersModule } from '../users/users.module';
+import { AuthCacheModule } from './auth-cache.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -17,6 +19,7 @@ import { TenantScopeMiddleware } from './tenant-scope.middleware';
 @Module({
   imports: [
     PassportModule,
+    AuthCacheModule,
     UsersModule,
     ApiKeysModule,
     JwtModule.registerAsync({
@@ -30,7 +33,11 @@ import { TenantScopeMiddleware } from './tenant-scope.middleware';
       }),
     }),
     // Auth routes per address, expensive routes per user or API key (common/throttling).
-    ThrottlerModule.forRootAsync({ inject: [ConfigService], useFactory: rateLimits }),
+    // Counters shared by every gateway process through NATS.
+    ThrottlerModule.forRootAsync({
+      inject: [ConfigService, NATS_CONNECTION, NATS_NAMES],
+      useFactory: rateLimits,
+    }),
   ],
   controllers: [AuthController],
   providers: [

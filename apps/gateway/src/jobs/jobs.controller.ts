@@ -24,12 +24,13 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Public } from '../auth/public.decorator';
 import { SignedTokens } from '../outputs/links/signed-tokens';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
+import { answeredNotModified, jobEtag } from '../common/etag';
 import { ExpensiveRoute } from '../common/throttling/rate-limits';
 import { PaginationQueryDto } from '../common/dto/pagination-query.dto';
 import { CreateJobDto } from './dto/create-job.dto';
@@ -47,6 +48,8 @@ import { JobsService } from './jobs.service';
 
 /** How long a stream token lets an EventSource (re)connect. */
 const STREAM_TOKEN_SECONDS = 300;
+const ETAG = 'changes with the status, progress or outputs; send it back in If-None-Match';
+const NOT_MODIFIED = 'If-None-Match holds the current ETag: nothing changed, no body';
 
 @ApiTags('jobs')
 @Authenticated()
@@ -181,9 +184,23 @@ export class JobsController {
     operationId: 'getJob',
     summary: 'A job: status, progress, times, error and the outputs so far',
   })
-  @ApiOkResponse({ type: JobDto })
-  async get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<JobDto> {
-    return JobDto.from(await this.jobs.get(user.id, id));
+  @ApiOkResponse({ type: JobDto, headers: { ETag: { description: ETAG } } })
+  @ApiResponse({ status: 304, description: NOT_MODIFIED })
+  async get(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    // A conditional poll reads only what the ETag is made of; the job itself is one query.
+    if (
+      req.headers['if-none-match'] &&
+      answeredNotModified(req, res, await this.etag('job', user, id))
+    )
+      return;
+    const job = await this.jobs.get(user.id, id);
+    res.setHeader('ETag', jobEtag('job', { ...job, outputs: job.outputs.length }));
+    res.json(JobDto.from(job));
   }
 
   @Post('jobs/:id/cancel')
@@ -202,9 +219,26 @@ export class JobsController {
   @Get('jobs/:id/outputs')
   @Authenticated('read')
   @ApiOperation({ operationId: 'listOutputs', summary: 'The outputs the job has made' })
-  @ApiOkResponse({ type: [OutputDto] })
-  async outputs(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<OutputDto[]> {
-    return (await this.jobs.outputs(user.id, id)).map(OutputDto.from);
+  @ApiOkResponse({ type: [OutputDto], headers: { ETag: { description: ETAG } } })
+  @ApiResponse({ status: 304, description: NOT_MODIFIED })
+  async outputs(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (
+      req.headers['if-none-match'] &&
+      answeredNotModified(req, res, await this.etag('outputs', user, id))
+    )
+      return;
+    const job = await this.jobs.get(user.id, id);
+    res.setHeader('ETag', jobEtag('outputs', { ...job, outputs: job.outputs.length }));
+    res.json(job.outputs.map(OutputDto.from));
+  }
+
+  private async etag(kind: 'job' | 'outputs', user: AuthUser, id: string): Promise<string> {
+    return jobEtag(kind, await this.jobs.version(user.id, id));
   }
 
   @Get('jobs/:id/manifest')

@@ -16,8 +16,29 @@ export class JobsRepository {
     return this.prisma.processingJob.findFirst({ where: { id: jobId, project: { userId } } });
   }
 
+  /** What the job's ETag is made of (one small query), if the user owns it. */
+  async findOwnedVersion(userId: string, jobId: string) {
+    const job = await this.prisma.processingJob.findFirst({
+      where: { id: jobId, project: { userId } },
+      select: {
+        status: true,
+        progress: true,
+        updatedAt: true,
+        _count: { select: { outputs: true } },
+      },
+    });
+    return job && { ...job, outputs: job._count.outputs };
+  }
+
   findById(jobId: string): Promise<ProcessingJob> {
     return this.prisma.processingJob.findUniqueOrThrow({ where: { id: jobId } });
+  }
+
+  findOwnedWithOutputs(userId: string, jobId: string) {
+    return this.prisma.processingJob.findFirst({
+      where: { id: jobId, project: { userId } },
+      include: { outputs: { orderBy: { combinationIndex: 'asc' } } },
+    });
   }
 
   findWithOutputs(jobId: string) {

@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { ProcessingJob } from '@app/database';
+import type { JobVersion } from '../common/etag';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { planJob } from './job-planning';
 import { JobsBilling } from './jobs-billing';
@@ -34,9 +35,18 @@ export class JobsService {
     };
   }
 
+  /** The user's job with its outputs (one query: the ownership is part of it). */
   async get(userId: string, jobId: string) {
-    await this.owned(userId, jobId);
-    return this.jobs.findWithOutputs(jobId);
+    const job = await this.jobs.findOwnedWithOutputs(userId, jobId);
+    if (!job) throw new NotFoundException('job not found');
+    return job;
+  }
+
+  /** The job's state for its ETag; 404 unless the user owns it. */
+  async version(userId: string, jobId: string): Promise<JobVersion> {
+    const version = await this.jobs.findOwnedVersion(userId, jobId);
+    if (!version) throw new NotFoundException('job not found');
+    return version;
   }
 
   async list(userId: string, projectId: string, page: number, limit: number) {

@@ -6,12 +6,17 @@ import {
 } from '../../../../../test/support/gateway-fakes';
 import { newApiKey } from '../../api-keys/api-key-format';
 import type { ApiKeysRepository } from '../../api-keys/api-keys.repository';
+import { AuthCache } from '../auth-cache';
 import { ApiKeyStrategy, LAST_USED_RESOLUTION_MS } from './api-key.strategy';
 
 function setup() {
   const users = new FakeUsersRepository();
   const keys = new FakeApiKeysRepository(users);
-  const strategy = new ApiKeyStrategy(keys as unknown as ApiKeysRepository);
+  // No caching here: every call reads the (fake) repository; auth-cache.spec covers the cache.
+  const strategy = new ApiKeyStrategy(
+    keys as unknown as ApiKeysRepository,
+    new AuthCache(undefined, undefined, 0),
+  );
   const user = users.add();
   const make = async (over: { scopes?: string[]; expiresAt?: Date | null } = {}) => {
     const { key, prefix, hash } = newApiKey();

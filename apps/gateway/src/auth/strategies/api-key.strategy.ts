@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { Strategy } from 'passport-custom';
 import { hashApiKey, parseApiKey, sameHash } from '../../api-keys/api-key-format';
 import { ApiKeysRepository } from '../../api-keys/api-keys.repository';
+import { AuthCache } from '../auth-cache';
 import { toAuthUser } from '../auth-user';
 import type { AuthUser } from '../current-user.decorator';
 
@@ -15,11 +16,15 @@ export const LAST_USED_RESOLUTION_MS = 60_000;
 /**
  * `X-API-Key: vmp_<prefix>_<secret>`. Without the header the strategy passes (null: the JWT
  * strategy is tried next); with a bad, revoked or expired key, or a disabled owner, it answers
- * 401 at once rather than falling through to a Bearer token.
+ * 401 at once rather than falling through to a Bearer token. Keys are read through the
+ * AuthCache (a few seconds; revocation drops them at once).
  */
 @Injectable()
 export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY) {
-  constructor(private readonly keys: ApiKeysRepository) {
+  constructor(
+    private readonly keys: ApiKeysRepository,
+    private readonly cache: AuthCache,
+  ) {
     super();
   }
 
@@ -27,7 +32,9 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY)
     const key = req.header('x-api-key');
     if (!key) return null;
     const parsed = parseApiKey(key);
-    const found = parsed ? await this.keys.findByPrefix(parsed.prefix) : null;
+    const found = parsed
+      ? await this.cache.key(parsed.prefix, () => this.keys.findByPrefix(parsed.prefix))
+      : null;
     const now = new Date();
     if (
       !found ||
@@ -38,8 +45,11 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY)
     ) {
       throw new UnauthorizedException('invalid, revoked or expired API key');
     }
-    if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)
+    if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      // The cached entry too: the next calls within the resolution write nothing.
+      found.lastUsedAt = now;
       await this.keys.touchLastUsed(found.id, now);
+    }
     return toAuthUser(found.user, { kind: 'apiKey', id: found.id, scopes: found.scopes });
   }
 }

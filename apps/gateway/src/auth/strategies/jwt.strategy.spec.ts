@@ -2,13 +2,18 @@ import { UnauthorizedException } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
 import { FakeUsersRepository } from '../../../../../test/support/gateway-fakes';
 import type { UsersRepository } from '../../users/users.repository';
+import { AuthCache } from '../auth-cache';
 import { API_KEY_SCOPES } from '../scopes';
 import { JwtStrategy } from './jwt.strategy';
 
 function setup() {
   const users = new FakeUsersRepository();
   const config = { getOrThrow: () => 'unit-secret' } as unknown as ConfigService;
-  return { users, strategy: new JwtStrategy(config, users as unknown as UsersRepository) };
+  const cache = new AuthCache(undefined, undefined, 0);
+  return {
+    users,
+    strategy: new JwtStrategy(config, users as unknown as UsersRepository, cache),
+  };
 }
 
 describe('JwtStrategy', () => {

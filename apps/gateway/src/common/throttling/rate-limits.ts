@@ -8,18 +8,28 @@ import {
   type ThrottlerModuleOptions,
   type ThrottlerOptions,
 } from '@nestjs/throttler';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { NatsNames } from '@app/contracts';
 import type { AuthUser } from '../../auth/current-user.decorator';
 import { ErrorResponseDto } from '../dto/error-response.dto';
+import { NatsThrottlerStorage } from './nats-throttler-storage';
 
 /**
  * Two limits (@nestjs/throttler): `default` for the auth routes, per client address; and
  * `expensive` for routes that cost real work (uploads, job starts, estimates), per user, or per
- * API key when the call uses one. Both answer 429 with Retry-After.
+ * API key when the call uses one. Both answer 429 with Retry-After. The counters live in a
+ * NATS key-value bucket (NatsThrottlerStorage), so a limit holds across gateway processes and
+ * replicas behind a load balancer.
  */
-export function rateLimits(config: ConfigService): ThrottlerModuleOptions {
+export function rateLimits(
+  config: ConfigService,
+  nc: NatsConnection,
+  names: NatsNames,
+): ThrottlerModuleOptions {
   return {
     errorMessage: 'too many requests: try again after the number of seconds in Retry-After',
     throttlers: rateLimitThrottlers(config),
+    storage: new NatsThrottlerStorage(nc, names),
   };
 }
 

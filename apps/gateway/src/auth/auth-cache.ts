@@ -1,0 +1,132 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnModuleDestroy,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
+import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import type { NatsNames } from '@app/contracts';
+import type { ApiKey, User } from '@app/database';
+import { decodeJson, encodeJson, InjectNats, InjectNatsNames } from '@app/messaging';
+
+/** How long a user or key look-up is reused without asking the database again. */
+export const AUTH_CACHE_TTL_MS = 5_000;
+/** Overrides AUTH_CACHE_TTL_MS (0: no caching). */
+export const AUTH_CACHE_TTL = Symbol('AUTH_CACHE_TTL');
+/** Entries kept at most per map (the oldest go first). */
+const MAX_ENTRIES = 10_000;
+
+export type KeyWithOwner = ApiKey & { user: User };
+
+/** What a revocation event names. */
+export type Revoked = { userId: string } | { apiKeyId: string };
+
+class TtlMap<V> {
+  private readonly entries = new Map<string, { value: V; until: number }>();
+  constructor(private readonly ttlMs: number) {}
+
+  get(key: string, now: number): V | undefined {
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    if (hit.until > now) return hit.value;
+    this.entries.delete(key);
+    return undefined;
+  }
+
+  set(key: string, value: V, now: number): void {
+    if (this.ttlMs <= 0) return;
+    if (this.entries.size >= MAX_ENTRIES) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(key, { value, until: now + this.ttlMs });
+  }
+
+  deleteWhere(match: (value: V, key: string) => boolean): void {
+    for (const [key, { value }] of this.entries) if (match(value, key)) this.entries.delete(key);
+  }
+}
+
+/**
+ * The auth guard's look-ups (users by id, API keys with their owner by prefix), reused for
+ * AUTH_CACHE_TTL_MS. Revocation is instant: revoking a key or deactivating a user drops the
+ * entries here and broadcasts the event on NATS (`auth.revoked`), on which every gateway process
+ * drops its own. A look-up that finds nothing is never cached.
+ */
+@Injectable()
+export class AuthCache implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(AuthCache.name);
+  private readonly users: TtlMap<User>;
+  private readonly keys: TtlMap<KeyWithOwner>;
+  private sub?: Subscription;
+
+  constructor(
+    @Optional() @InjectNats() private readonly nc?: NatsConnection,
+    @Optional() @InjectNatsNames() private readonly names?: NatsNames,
+    @Optional() @Inject(AUTH_CACHE_TTL) ttlMs?: number,
+  ) {
+    this.users = new TtlMap(ttlMs ?? AUTH_CACHE_TTL_MS);
+    this.keys = new TtlMap(ttlMs ?? AUTH_CACHE_TTL_MS);
+  }
+
+  onModuleInit(): void {
+    if (!this.nc || !this.names) return;
+    this.sub = this.nc.subscribe(this.names.auth.revoked, {
+      callback: (error, msg) => {
+        if (error) return;
+        try {
+          this.drop(decodeJson(msg.data) as Revoked);
+        } catch {
+          // a malformed event names nothing
+        }
+      },
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.sub?.unsubscribe();
+  }
+
+  async user(id: string, load: () => Promise<User | null>): Promise<User | null> {
+    const hit = this.users.get(id, Date.now());
+    if (hit) return hit;
+    const user = await load();
+    if (user) this.users.set(id, user, Date.now());
+    return user;
+  }
+
+  async key(
+    prefix: string,
+    load: () => Promise<KeyWithOwner | null>,
+  ): Promise<KeyWithOwner | null> {
+    const hit = this.keys.get(prefix, Date.now());
+    if (hit) return hit;
+    const key = await load();
+    if (key) this.keys.set(prefix, key, Date.now());
+    return key;
+  }
+
+  /** Drops the entries here and tells every other gateway process to drop theirs. */
+  async revoked(event: Revoked): Promise<void> {
+    this.drop(event);
+    if (!this.nc || !this.names) return;
+    try {
+      this.nc.publish(this.names.auth.revoked, encodeJson(event));
+      await this.nc.flush();
+    } catch (e) {
+      // The entries elsewhere still expire within the TTL.
+      this.logger.warn(`revocation not broadcast: ${(e as Error).message}`);
+    }
+  }
+
+  private drop(event: Revoked): void {
+    if ('userId' in event && typeof event.userId === 'string') {
+      this.users.deleteWhere((_u, id) => id === event.userId);
+      this.keys.deleteWhere((k) => k.userId === event.userId);
+    }
+    if ('apiKeyId' in event && typeof event.apiKeyId === 'string')
+      this.keys.deleteWhere((k) => k.id === event.apiKeyId);
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * bench/jobs, the 27-output case through the API: 3 groups × 3 clips (bench/mix's clips),
+ * 720p MEDIUM MP4, from `POST /jobs` to COMPLETED on a real gateway, billing and media worker
+ * (fresh database, local storage), against the engine alone and the naive per-output
+ * re-encode at the same preset, CRF and ffmpeg concurrency, in the same run (bench/mix's code).
+ * Also breaks the API time down: queue pickup (created → started), rendering, and the tail
+ * (last output → COMPLETED seen by the client).
+ *   npm run build && npx tsx bench/jobs/api-mix.ts     (BENCH_CONCURRENCY, default 2)
+ * Target: naive / through-the-API ≥ 8.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { FfmpegRunner } from '@app/media';
+import { MixingEngine, outputProfile, planCombinations } from '@app/mixing';
+import { benchSources, naiveRun, timed } from '../mix/run';
+import { benchSystem, benchUser } from '../api/system';
+
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);
+const OUTPUTS = 27;
+const PORT = 3904;
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'vmp-bench-api-mix-'));
+  const system = benchSystem('apimix', PORT);
+  const common = { STORAGE_DIR: join(work, 'storage'), LOG_LEVEL: 'warn' };
+  system.app('billing', common);
+  system.app('gateway', { ...common, AUTH_RATE_LIMIT: '1000', EXPENSIVE_RATE_LIMIT: '100000' });
+  system.app('media-worker', {
+    ...common,
+    WORK_DIR: join(work, 'work'),
+    FFMPEG_MAX_PROCESSES: String(CONCURRENCY),
+  });
+  try {
+    const groups = await benchSources();
+    const sources = groups.flat();
+    await system.ready();
+    const { token } = await benchUser(system);
+    const project = await system.api('POST', '/api/v1/projects', token, {
+      name: 'bench 27',
+      settings: {
+        mixingMode: 'AUTO',
+        outputFormat: 'MP4',
+        quality: 'MEDIUM',
+        outputCount: OUTPUTS,
+        aspectRatio: '16:9',
+      },
+    });
+    for (const [g, clips] of groups.entries()) {
+      const group = await system.api('POST', `/api/v1/projects/${project.id}/groups`, token, {
+        name: `G${g}`,
+        order: g,
+      });
+      for (const clip of clips) {
+        const form = new FormData();
+        form.set('groupId', group.id);
+        const bytes = await import('node:fs/promises').then((fs) => fs.readFile(clip.path));
+        form.set('file', new Blob([bytes]), clip.originalName);
+        const res = await fetch(`${system.base}/api/v1/projects/${project.id}/videos`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}` },
+          body: form,
+        });
+        if (res.status !== 201) throw new Error(`upload: ${res.status} ${await res.text()}`);
+      }
+    }
+    console.log(
+      `${sources.length} clips, ${OUTPUTS} outputs, MEDIUM 16:9 MP4, ffmpeg concurrency ${CONCURRENCY}, ${cpus().length} cpus`,
+    );
+
+    // Through the API: a client polling GET /jobs/:id (with its ETag) every 50 ms.
+    const api = await timed(async () => {
+      const job = await system.api('POST', `/api/v1/projects/${project.id}/jobs`, token);
+      let etag = '';
+      for (;;) {
+        const res = await fetch(`${system.base}/api/v1/jobs/${job.id}`, {
+          headers: { Authorization: `Bearer ${token}`, ...(etag ? { 'If-None-Match': etag } : {}) },
+        });
+        if (res.status === 200) {
+          etag = res.headers.get('etag') ?? '';
+          const body = (await res.json()) as { status: string; errorMessage?: string };
+          if (body.status === 'COMPLETED') return job.id;
+          if (['FAILED', 'CANCELLED'].includes(body.status))
+            throw new Error(`job ${body.status}: ${body.errorMessage}`);
+        } else if (res.status !== 304) throw new Error(`poll: ${res.status}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    });
+    const db = new Client({ connectionString: system.ownerUrl });
+    await db.connect();
+    const { rows } = await db.query<{
+      created: Date;
+      started: Date;
+      completed: Date;
+      first_output: Date;
+      last_output: Date;
+      outputs: string;
+    }>(
+      `SELECT j.created_at AS created, j.started_at AS started, j.completed_at AS completed,
+              min(o.created_at) AS first_output, max(o.created_at) AS last_output,
+              count(o.id) AS outputs
+         FROM processing_jobs j LEFT JOIN output_files o ON o.job_id = j.id
+        WHERE j.id = $1 GROUP BY j.id`,
+      [api.value],
+    );
+    await db.end();
+    const t = rows[0];
+
+    // The engine alone and the naive way, same clips, same profile, same concurrency.
+    const plan = planCombinations({
+      groups: groups.map((clips, g) => ({
+        id: `g${g}`,
+        order: g,
+        videoIds: clips.map((c) => c.videoId),
+      })),
+      ungroupedVideoIds: [],
+      mode: 'MANUAL',
+      outputCount: OUTPUTS,
+      seed: 1,
+    });
+    const runner = new FfmpegRunner({ maxConcurrent: CONCURRENCY });
+    const engine = new MixingEngine({ cacheDir: join(work, 'cache'), runner });
+    const settings = {
+      outputFormat: 'MP4' as const,
+      quality: 'MEDIUM' as const,
+      aspectRatio: '16:9' as const,
+    };
+    const alone = await timed(() =>
+      engine.mix({
+        combinations: plan.combinations,
+        sources,
+        settings,
+        job: { jobId: 'bench', projectName: 'bench' },
+        outputDir: join(work, 'engine'),
+      }),
+    );
+    const profile = outputProfile('MEDIUM', 'MP4', '16:9');
+    const naive = await timed(() =>
+      naiveRun(runner, sources, plan.combinations, profile, join(work, 'naive')),
+    );
+
+    const ms = (a: Date, b: Date) => b.getTime() - a.getTime();
+    const row = (label: string, value: number) =>
+      console.log(`${label.padEnd(52)} ${value.toFixed(0).padStart(8)} ms`);
+    row(`through the API: POST /jobs → COMPLETED (${t.outputs} outputs)`, api.ms);
+    row('  queue pickup (created → started)', ms(t.created, t.started));
+    row('  started → first output recorded', ms(t.started, t.first_output));
+    row('  first → last output recorded', ms(t.first_output, t.last_output));
+    row('  last output → completed', ms(t.last_output, t.completed));
+    row('engine alone (cold cache)', alone.ms);
+    row(`naive (${OUTPUTS} filter_complex encodes)`, naive.ms);
+    console.log(`ratio naive / engine alone:    ${(naive.ms / alone.ms).toFixed(2)}`);
+    console.log(`ratio naive / through the API: ${(naive.ms / api.ms).toFixed(2)}  (target ≥ 8)`);
+  } finally {
+    system.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
