@@ -143,6 +143,24 @@ export const gatewayEnvSchema = {
   SSE_MAX_STREAMS_PER_USER: Joi.number().integer().min(1).max(1000).default(20),
   /** Uploads are spooled here while ffprobe checks them, then streamed into storage. */
   UPLOAD_TMP_DIR: Joi.string().default('./data/tmp/uploads'),
+  /** Bytes of stored videos a user may hold, per licence (docs/security.md, "Intake limits"). */
+  STORAGE_QUOTA_FREE_BYTES: Joi.number()
+    .integer()
+    .min(0)
+    .default(2 * 1024 ** 3),
+  STORAGE_QUOTA_PREMIUM_BYTES: Joi.number()
+    .integer()
+    .min(0)
+    .default(50 * 1024 ** 3),
+  STORAGE_QUOTA_ENTERPRISE_BYTES: Joi.number()
+    .integer()
+    .min(0)
+    .default(500 * 1024 ** 3),
+  MAX_VIDEOS_PER_PROJECT: Joi.number().integer().min(1).default(200),
+  /** Uploads one user may have in flight at once, per gateway process (a 429 beyond). */
+  MAX_CONCURRENT_UPLOADS_PER_USER: Joi.number().integer().min(1).default(3),
+  /** ffprobe runs and tail decodes at once per gateway process; the others wait their turn. */
+  MAX_CONCURRENT_PROBES: Joi.number().integer().min(1).default(2),
   ...paymentsEnvSchema(),
 };
 

@@ -2989,7 +2989,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description larger than the upload limit */
+            /** @description larger than the upload limit, or past the storage quota (limit "storageQuota") */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3007,7 +3007,20 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description too many expensive requests by this user or API key; see Retry-After */
+            /** @description over a media limit of the licence, or the project is full ("maxVideosPerProject") */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description too many uploads in flight for this user ("maxConcurrentUploads"); see Retry-After
+             *
+             *     too many expensive requests by this user or API key; see Retry-After
+             */
             429: {
                 headers: {
                     [name: string]: unknown;

@@ -29,6 +29,7 @@ import { ExpensiveRoute } from '../common/throttling/rate-limits';
 import { ListVideosQueryDto } from './dto/list-videos-query.dto';
 import { MoveVideoDto } from './dto/move-video.dto';
 import { UploadVideoDto, VideoDto, VideoPageDto } from './dto/video.dto';
+import { TooManyUploadsException } from './upload/intake-limits';
 import { VideosService } from './videos.service';
 
 @ApiTags('videos')
@@ -56,11 +57,27 @@ export class VideosController {
     type: ErrorResponseDto,
     description: 'not a video, corrupt or truncated, no video stream, empty, or a bad groupId',
   })
-  @ApiResponse({ status: 413, type: ErrorResponseDto, description: 'larger than the upload limit' })
+  @ApiResponse({
+    status: 413,
+    type: ErrorResponseDto,
+    description: 'larger than the upload limit, or past the storage quota (limit "storageQuota")',
+  })
   @ApiResponse({
     status: 415,
     type: ErrorResponseDto,
     description: 'not multipart, or an unsupported container',
+  })
+  @ApiResponse({
+    status: 422,
+    type: ErrorResponseDto,
+    description:
+      'over a media limit of the licence, or the project is full ("maxVideosPerProject")',
+  })
+  @ApiResponse({
+    status: 429,
+    type: ErrorResponseDto,
+    description:
+      'too many uploads in flight for this user ("maxConcurrentUploads"); see Retry-After',
   })
   async upload(
     @CurrentUser() user: AuthUser,
@@ -73,6 +90,8 @@ export class VideosController {
     } catch (e) {
       // The rest of the body is not read: close the connection instead of draining it.
       if (!req.complete) res.setHeader('Connection', 'close');
+      if (e instanceof TooManyUploadsException)
+        res.setHeader('Retry-After', String(e.retryAfterSeconds));
       throw e;
     }
   }

@@ -27,6 +27,19 @@ export class VideosRepository {
     return { items, total };
   }
 
+  /** Bytes of all the user's stored videos (the storage quota's "used"). */
+  async storedBytesOf(userId: string): Promise<number> {
+    const { _sum } = await this.prisma.videoFile.aggregate({
+      where: { project: { userId } },
+      _sum: { size: true },
+    });
+    return Number(_sum.size ?? 0n);
+  }
+
+  countInProject(projectId: string): Promise<number> {
+    return this.prisma.videoFile.count({ where: { projectId } });
+  }
+
   create(data: Prisma.VideoFileUncheckedCreateInput): Promise<VideoFile> {
     return this.prisma.videoFile.create({ data });
   }

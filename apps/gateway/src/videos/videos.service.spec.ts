@@ -27,7 +27,7 @@ function setup() {
     projects as unknown as ProjectsRepository,
     groups as unknown as GroupsRepository,
     storage as unknown as Storage,
-    {} as ConfigService,
+    { get: () => undefined } as unknown as ConfigService,
   );
   const project = projects.add({ userId: 'u1' });
   return { service, projects, groups, videos, deleted, project };

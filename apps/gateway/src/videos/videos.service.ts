@@ -19,6 +19,7 @@ import { rm } from 'node:fs/promises';
 import { STORAGE, storageKeys, type Storage } from '@app/storage';
 import { deleteVideoMezzanines } from '@app/mixing';
 import {
+  ConcurrencyLimiter,
   inspectUpload,
   MediaLimitError,
   mediaLimitsFor,
@@ -26,6 +27,12 @@ import {
   type MediaInfo,
 } from '@app/media';
 import { ACCEPTED_CONTAINERS, containerFormat, displayName } from './upload/container-format';
+import {
+  quotaExceeded,
+  storageQuotaVariable,
+  tooManyVideos,
+  UploadSlots,
+} from './upload/intake-limits';
 import { receiveUpload, UploadRefusedError } from './upload/multipart-upload';
 import { spoolUpload, type SpooledFile } from './upload/upload-spool';
 import type { AuthUser } from '../auth/current-user.decorator';
@@ -61,6 +68,10 @@ function fieldError(status: number, field: string, message: string): HttpExcepti
 @Injectable()
 export class VideosService {
   private readonly logger = new Logger(VideosService.name);
+  /** Uploads in flight per user (MAX_CONCURRENT_UPLOADS_PER_USER; a 429 beyond). */
+  private readonly uploadSlots: UploadSlots;
+  /** ffprobe runs and tail decodes at once in this process (MAX_CONCURRENT_PROBES). */
+  private readonly probes: ConcurrencyLimiter;
 
   constructor(
     private readonly videos: VideosRepository,
@@ -68,27 +79,55 @@ export class VideosService {
     private readonly groups: GroupsRepository,
     @Inject(STORAGE) private readonly storage: Storage,
     private readonly config: ConfigService,
-  ) {}
+  ) {
+    this.uploadSlots = new UploadSlots(config.get<number>('MAX_CONCURRENT_UPLOADS_PER_USER') ?? 3);
+    this.probes = new ConcurrencyLimiter(config.get<number>('MAX_CONCURRENT_PROBES') ?? 2);
+  }
 
-  /** Streams an upload to storage, probes it, and records it; on any refusal nothing is kept. */
+  /**
+   * Streams an upload to storage, probes it, and records it; on any refusal nothing is kept.
+   * The intake limits (docs/security.md): uploads in flight per user (429), videos per project
+   * (422) and the storage quota (413), each refusal naming the limit, the value and the maximum.
+   */
   async upload(user: AuthUser, projectId: string, req: IncomingMessage): Promise<VideoFile> {
+    await this.projects.assertOwned(user.id, projectId);
+    const release = this.uploadSlots.acquire(user.id);
+    try {
+      return await this.receiveAndStore(user, projectId, req);
+    } finally {
+      release();
+    }
+  }
+
+  private async receiveAndStore(
+    user: AuthUser,
+    projectId: string,
+    req: IncomingMessage,
+  ): Promise<VideoFile> {
     const userId = user.id;
-    await this.projects.assertOwned(userId, projectId);
     // The smaller of the server's limit and the caller's licence's (docs/billing.md).
     const licence = effectiveLicence(user.licenseType, user.licenseExpiry);
     const maxBytes = Math.min(
       this.config.getOrThrow<number>('MAX_UPLOAD_BYTES'),
       licence.limits.maxUploadBytes,
     );
+    await this.assertRoomInProject(projectId);
+    const quotaBytes = this.config.getOrThrow<number>(storageQuotaVariable(licence.type));
+    const usedBytes = await this.videos.storedBytesOf(userId);
     let received;
     try {
       received = await receiveUpload<SpooledFile>(req, {
         maxBytes,
+        quota: { usedBytes, quotaBytes },
         allowedFields: ['groupId'],
         store: (file) => spoolUpload(this.config.getOrThrow<string>('UPLOAD_TMP_DIR'), file),
         discard: (spooled) => rm(spooled.path, { force: true }),
       });
     } catch (e) {
+      if (e instanceof UploadRefusedError && e.quota) {
+        const { usedBytes: used, incomingBytes, quotaBytes: max } = e.quota;
+        throw quotaExceeded(used, incomingBytes, max);
+      }
       if (e instanceof UploadRefusedError) throw fieldError(e.status, e.field, e.message);
       throw e;
     }
@@ -98,6 +137,10 @@ export class VideosService {
       const groupId = fields.groupId || null;
       if (groupId) await this.groupInProject(projectId, groupId);
       const info = await this.probeUpload(stored.path, originalName, licence.type);
+      // Other uploads of the user may have finished meanwhile: the limits hold for the sum.
+      await this.assertRoomInProject(projectId);
+      const usedNow = await this.videos.storedBytesOf(userId);
+      if (usedNow + stored.size > quotaBytes) throw quotaExceeded(usedNow, stored.size, quotaBytes);
       const format = containerFormat(info.formatName, originalName) as string;
       const filename = `${randomUUID()}.${format}`;
       const final = await this.storage.importFile(
@@ -170,7 +213,7 @@ export class VideosService {
     licence: LicenseType,
   ): Promise<MediaInfo> {
     try {
-      const info = await inspectUpload(path, mediaLimitsFor(licence));
+      const info = await this.probes.run(() => inspectUpload(path, mediaLimitsFor(licence)));
       if (!containerFormat(info.formatName, originalName)) {
         throw fieldError(
           415,
@@ -202,6 +245,12 @@ export class VideosService {
       }
       throw e;
     }
+  }
+
+  private async assertRoomInProject(projectId: string): Promise<void> {
+    const max = this.config.get<number>('MAX_VIDEOS_PER_PROJECT') ?? 200;
+    const count = await this.videos.countInProject(projectId);
+    if (count >= max) throw tooManyVideos(count, max);
   }
 
   private async ownedVideo(userId: string, projectId: string, videoId: string): Promise<VideoFile> {

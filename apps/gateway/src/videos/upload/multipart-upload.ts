@@ -8,10 +8,19 @@ export class UploadRefusedError extends Error {
     readonly status: 400 | 413 | 415,
     message: string,
     readonly field = 'file',
+    /** Set when the user's storage quota, not the upload size limit, was the cap. */
+    readonly quota?: QuotaOverrun,
   ) {
     super(message);
     this.name = 'UploadRefusedError';
   }
+}
+
+/** The user's stored bytes, the quota, and how many bytes (at least) the upload brought. */
+export interface QuotaOverrun {
+  usedBytes: number;
+  quotaBytes: number;
+  incomingBytes: number;
 }
 
 export interface ReceivedUpload<T> {
@@ -22,6 +31,11 @@ export interface ReceivedUpload<T> {
 
 export interface ReceiveOptions<T> {
   maxBytes: number;
+  /**
+   * The user's storage quota: the file may bring at most `quotaBytes - usedBytes` bytes, refused
+   * before reading when the request's Content-Length says it will not fit, else while streaming.
+   */
+  quota?: { usedBytes: number; quotaBytes: number };
   /** Streams the file's bytes somewhere; must reject when the stream errors. */
   store: (file: Readable, originalName: string) => Promise<T>;
   /** Undoes `store` when the request fails after the file was stored. */
@@ -30,6 +44,7 @@ export interface ReceiveOptions<T> {
 }
 
 const MAX_FIELD_BYTES = 1024;
+const MULTIPART_OVERHEAD = 64 * 1024;
 
 /**
  * Reads a multipart/form-data request with one `file` part, streaming the file to `store` in
@@ -47,8 +62,20 @@ export function receiveUpload<T>(
     );
   }
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > options.maxBytes + 64 * 1024) {
-    return Promise.reject(tooLarge(options.maxBytes));
+  const { quota } = options;
+  const remaining = quota ? Math.max(0, quota.quotaBytes - quota.usedBytes) : Infinity;
+  // The file's cap, and the error when it is crossed: the quota's when it is the smaller.
+  const cap = Math.min(options.maxBytes, remaining);
+  const overCap = (incomingBytes: number): UploadRefusedError =>
+    quota && remaining < options.maxBytes
+      ? quotaExceeded({ ...quota, incomingBytes })
+      : tooLarge(options.maxBytes);
+  if (quota && remaining === 0) {
+    return Promise.reject(overCap(Number.isFinite(declared) ? declared : 0));
+  }
+  // The body's multipart framing is small: a declared body past the cap by more cannot fit.
+  if (Number.isFinite(declared) && declared > cap + MULTIPART_OVERHEAD) {
+    return Promise.reject(overCap(declared - MULTIPART_OVERHEAD));
   }
 
   return new Promise((resolve, reject) => {
@@ -58,7 +85,7 @@ export function receiveUpload<T>(
         headers: req.headers,
         limits: {
           files: 1,
-          fileSize: options.maxBytes,
+          fileSize: cap,
           fields: 10,
           fieldSize: MAX_FIELD_BYTES,
           parts: 12,
@@ -115,7 +142,7 @@ export function receiveUpload<T>(
       }
       originalName = info.filename ?? '';
       activeFile = stream;
-      stream.on('limit', () => fail(tooLarge(options.maxBytes)));
+      stream.on('limit', () => fail(overCap(cap + 1)));
       storing = options.store(stream, originalName);
       storing.catch((e: Error) => fail(e));
     });
@@ -159,4 +186,14 @@ export function receiveUpload<T>(
 
 function tooLarge(maxBytes: number): UploadRefusedError {
   return new UploadRefusedError(413, `the file is larger than the ${maxBytes}-byte limit`);
+}
+
+function quotaExceeded(overrun: QuotaOverrun): UploadRefusedError {
+  return new UploadRefusedError(
+    413,
+    `the storage quota is ${overrun.quotaBytes} bytes and ${overrun.usedBytes} are used: ` +
+      `the file does not fit`,
+    'file',
+    overrun,
+  );
 }
