@@ -92,7 +92,7 @@ beforeAll(async () => {
     if (m.type() !== 'error') return;
     const i = expected.findIndex((re) => re.test(m.text()));
     if (i >= 0) expected.splice(i, 1);
-    else consoleErrors.push(m.text());
+    else consoleErrors.push(`${m.text()} (${m.location().url})`);
   });
   page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
   mkdirSync(SHOTS, { recursive: true });
@@ -107,7 +107,8 @@ afterAll(async () => {
 });
 
 afterEach(() => {
-  expect(consoleErrors).toEqual([]);
+  // Emptied at each test so that one test's errors are reported once, by it.
+  expect(consoleErrors.splice(0)).toEqual([]);
 });
 
 /** Retries an assertion until it passes (the page updates on its own time), or throws its last failure. */
