@@ -119,7 +119,7 @@ export function SettingsForm({
           label="Output name template"
           id="settings-outputNameTemplate"
           error={err('outputNameTemplate')}
-          hint="e.g. {project}-{index}"
+          hint="e.g. {project}-{index}-{groups}"
         >
           <input
             id="settings-outputNameTemplate"
