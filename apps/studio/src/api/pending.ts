@@ -31,15 +31,16 @@ export interface Webhook {
   events: string[];
   enabled: boolean;
   description?: string | null;
+  disabledReason?: string | null;
   secret?: string;
 }
 export interface WebhookDelivery {
   id: string;
-  event?: string;
-  type?: string;
+  event: string;
   status: string;
   attempts: number;
   lastStatusCode?: number | null;
+  lastError?: string | null;
   nextAttemptAt?: string | null;
   createdAt?: string;
 }
@@ -59,10 +60,7 @@ export const pending = {
   streamToken: async (jobId: string): Promise<{ token: string; expiresAt: string }> =>
     ok(await raw.POST('/api/v1/jobs/{id}/events/token', path(jobId))),
   webhooks: {
-    list: async (): Promise<Webhook[]> => {
-      const data = ok(await raw.GET('/api/v1/webhooks')) as Webhook[] | { items: Webhook[] };
-      return Array.isArray(data) ? data : data.items;
-    },
+    list: async (): Promise<Webhook[]> => ok(await raw.GET('/api/v1/webhooks')),
     create: async (body: {
       url: string;
       events: string[];
@@ -74,6 +72,8 @@ export const pending = {
     ): Promise<Webhook> => ok(await raw.PATCH('/api/v1/webhooks/{id}', { ...path(id), body })),
     remove: async (id: string): Promise<void> =>
       void ok(await raw.DELETE('/api/v1/webhooks/{id}', path(id))),
+    rotateSecret: async (id: string): Promise<{ secret: string }> =>
+      ok(await raw.POST('/api/v1/webhooks/{id}/rotate-secret', path(id))),
     deliveries: async (id: string): Promise<WebhookDelivery[]> =>
       (
         ok(await raw.GET('/api/v1/webhooks/{id}/deliveries', path(id))) as {

@@ -82,6 +82,7 @@ export function WebhooksPage() {
             <h2 className="url">{h.url}</h2>
             <p className="muted">
               {h.events.join(', ')} · {h.enabled ? 'enabled' : 'disabled'}
+              {h.disabledReason ? ` (${h.disabledReason})` : ''}
             </p>
             <div className="actions">
               <button
@@ -94,6 +95,17 @@ export function WebhooksPage() {
                 }
               >
                 {h.enabled ? 'Disable' : 'Enable'}
+              </button>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() =>
+                  void attempt(async () =>
+                    setSecret((await pending.webhooks.rotateSecret(h.id)).secret),
+                  )
+                }
+              >
+                New secret
               </button>
               <button type="button" className="secondary" onClick={() => void showDeliveries(h.id)}>
                 Deliveries
@@ -128,10 +140,10 @@ export function WebhooksPage() {
                   )}
                   {deliveries.map((d) => (
                     <tr key={d.id}>
-                      <td>{d.event ?? d.type}</td>
+                      <td>{d.event}</td>
                       <td>{d.status}</td>
                       <td>{d.attempts}</td>
-                      <td>{d.lastStatusCode ?? '–'}</td>
+                      <td>{d.lastStatusCode ?? d.lastError ?? '–'}</td>
                       <td>{d.nextAttemptAt ? new Date(d.nextAttemptAt).toLocaleString() : '–'}</td>
                       <td>
                         <button
