@@ -32,6 +32,8 @@ let browser: Browser;
 let page: Page;
 let base: string;
 const consoleErrors: string[] = [];
+/** The URLs of the event streams the page opened. */
+const eventStreams: string[] = [];
 /** Console errors a step provokes on purpose (a refused upload, a validation error). */
 const expected: RegExp[] = [];
 
@@ -93,6 +95,9 @@ beforeAll(async () => {
     const i = expected.findIndex((re) => re.test(m.text()));
     if (i >= 0) expected.splice(i, 1);
     else consoleErrors.push(`${m.text()} (${m.location().url})`);
+  });
+  page.on('request', (r) => {
+    if (r.url().includes('/events')) eventStreams.push(r.url());
   });
   page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
   mkdirSync(SHOTS, { recursive: true });
@@ -267,18 +272,21 @@ describe('a marketer goes from sign-up to a downloaded archive in the studio', (
   });
 
   it('watches the job progress live until every video is in the gallery', async () => {
-    const seen = new Set<string>();
-    for (let i = 0; i < 600; i++) {
-      const status = await page.getByTestId('job-status').innerText();
-      seen.add(status);
-      if (['COMPLETED', 'FAILED', 'CANCELLED'].includes(status)) break;
+    const progress: number[] = [];
+    let status = '';
+    for (let i = 0; i < 600 && !['COMPLETED', 'FAILED', 'CANCELLED'].includes(status); i++) {
+      if (i > 0) await page.waitForTimeout(250);
+      status = await text(page.getByTestId('job-status'));
+      const bar = page.getByRole('progressbar', { name: 'Job progress' });
+      progress.push(Number(await bar.getAttribute('value')));
       if (i === 0) await shot('08-job-running');
-      await page.waitForTimeout(250);
     }
-    expect([...seen].pop()).toBe('COMPLETED');
-    expect(
-      await page.getByRole('progressbar', { name: 'Job progress' }).getAttribute('value'),
-    ).toBe('100');
+    expect(status).toBe('COMPLETED');
+    // Progress only grows on the page, and ends at 100.
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress.at(-1)).toBe(100);
+    // It came over the events stream, opened with a stream token (no headers on an EventSource).
+    expect(eventStreams.some((url) => /\/events\?token=/.test(url))).toBe(true);
     await seeCount(page.getByTestId('output'), 4);
     await seeText(balance(), '96 credits');
     // Each output shows its poster (a JPEG frame), loaded.
