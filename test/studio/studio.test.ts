@@ -320,7 +320,14 @@ describe('a marketer goes from sign-up to a downloaded archive in the studio', (
   });
 
   it('downloads the archive of every output with its manifest', async () => {
-    const names = await page.locator('[data-testid=output] h3').allInnerTexts();
+    // The gallery names the videos as the archive does (the job's manifest), not by storage name.
+    const gallery = page.locator('[data-testid=output] h3');
+    await eventually(async () =>
+      expect((await gallery.allInnerTexts()).filter((n) => /^output-\d+\.mp4$/.test(n))).toEqual(
+        [],
+      ),
+    );
+    const names = await gallery.allInnerTexts();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download all (ZIP)' }).click(),

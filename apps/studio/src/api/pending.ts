@@ -55,6 +55,8 @@ export const pending = {
     ok(await raw.POST('/api/v1/outputs/{id}/link', { ...path(id), body: { expiresInSeconds } })),
   poster: async (id: string): Promise<Blob> =>
     ok(await raw.GET('/api/v1/outputs/{id}/poster', { ...path(id), parseAs: 'blob' })),
+  manifest: async (jobId: string): Promise<{ outputs: { id: string; name: string }[] }> =>
+    ok(await raw.GET('/api/v1/jobs/{id}/manifest', path(jobId))),
   archive: async (jobId: string): Promise<Blob> =>
     ok(await raw.GET('/api/v1/jobs/{id}/archive', { ...path(jobId), parseAs: 'blob' })),
   streamToken: async (jobId: string): Promise<{ token: string; expiresAt: string }> =>

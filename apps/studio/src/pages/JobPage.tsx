@@ -96,6 +96,7 @@ export function JobPage({ id }: { id: string }) {
   const [error, setError] = useState<string>();
   const [archiving, setArchiving] = useState(false);
   const final = job ? FINAL.includes(job.status) : false;
+  const names = useOutputNames(id, job?.outputs?.length ?? 0);
 
   useEffect(() => {
     if (final) void refreshBalance();
@@ -162,14 +163,27 @@ export function JobPage({ id }: { id: string }) {
       <ErrorMessage message={error ?? loadError} />
       <ul className="gallery" aria-label="Videos">
         {(job.outputs ?? []).map((o) => (
-          <OutputCard key={o.id} output={o} />
+          <OutputCard key={o.id} output={o} name={names.get(o.id) ?? o.filename} />
         ))}
       </ul>
     </section>
   );
 }
 
-function OutputCard({ output }: { output: Schemas['OutputDto'] }) {
+/** The outputs' names from the job's manifest (as in the archive), refreshed as outputs arrive. */
+function useOutputNames(jobId: string, count: number): Map<string, string> {
+  const [names, setNames] = useState(new Map<string, string>());
+  useEffect(() => {
+    if (count === 0) return;
+    pending.manifest(jobId).then(
+      (m) => setNames(new Map(m.outputs.map((o) => [o.id, o.name]))),
+      () => undefined, // no manifest: the file names stay
+    );
+  }, [jobId, count]);
+  return names;
+}
+
+function OutputCard({ output, name }: { output: Schemas['OutputDto']; name: string }) {
   const [poster, setPoster] = useState<string>();
   const [src, setSrc] = useState<string>();
   const [error, setError] = useState<string>();
@@ -195,7 +209,7 @@ function OutputCard({ output }: { output: Schemas['OutputDto'] }) {
   const play = () => link().then(setSrc, (e) => setError(describeError(e).message));
   const download = () =>
     link().then(
-      (url) => save(url, output.filename),
+      (url) => save(url, name),
       (e) => setError(describeError(e).message),
     );
 
@@ -209,16 +223,16 @@ function OutputCard({ output }: { output: Schemas['OutputDto'] }) {
           autoPlay
           muted
           playsInline
-          aria-label={`Video ${output.filename}`}
+          aria-label={`Video ${name}`}
         />
       ) : poster ? (
-        <img src={poster} alt={`First frame of ${output.filename}`} />
+        <img src={poster} alt={`First frame of ${name}`} />
       ) : (
         <div className="thumb big" aria-hidden="true">
           <span>▶</span>
         </div>
       )}
-      <h3 title={output.filename}>{output.filename}</h3>
+      <h3 title={name}>{name}</h3>
       <p className="muted">
         {formatDuration(output.duration)} · {formatBytes(output.size)}
       </p>
@@ -226,11 +240,11 @@ function OutputCard({ output }: { output: Schemas['OutputDto'] }) {
       <div className="actions">
         {!src && (
           <button type="button" onClick={() => void play()}>
-            Play<span className="sr-only"> {output.filename}</span>
+            Play<span className="sr-only"> {name}</span>
           </button>
         )}
         <button type="button" className="secondary" onClick={() => void download()}>
-          Download<span className="sr-only"> {output.filename}</span>
+          Download<span className="sr-only"> {name}</span>
         </button>
       </div>
     </li>
