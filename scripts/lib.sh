@@ -52,6 +52,15 @@ ensure_ffmpeg() {
   [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || { as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq fonts-dejavu-core >/dev/null; }
 }
 
+# The studio's browser tests (test/studio) drive Debian's chromium through playwright-core.
+ensure_chromium() {
+  if ! command -v "${CHROMIUM_PATH:-/usr/bin/chromium}" >/dev/null; then
+    log "installing chromium (Debian package, for the studio's browser tests)"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+  fi
+}
+
 # host and port of a URL like scheme://user@host:port/db
 url_host() { node -e 'const u=new URL(process.argv[1]);console.log(u.hostname)' "$1"; }
 url_port() { node -e 'const u=new URL(process.argv[1]);console.log(u.port||process.argv[2])' "$1" "$2"; }

@@ -19,7 +19,7 @@ ensure_app_role
 log "seeding"; seed
 log "building"; npm run --silent build
 PORT="${PORT:-3000}"
-log "starting gateway, billing and a media worker - Swagger UI: http://localhost:${PORT}/docs"
+log "starting gateway, billing and a media worker - Studio: http://localhost:${PORT}/ - Swagger UI: http://localhost:${PORT}/docs"
 exec npx --no-install concurrently --kill-others --names gateway,billing,worker \
   --prefix-colors blue,magenta,green \
   "node dist/apps/gateway/src/main.js" \

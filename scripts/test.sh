@@ -6,11 +6,13 @@ source "$(dirname "$0")/lib.sh"
 
 ensure_node_modules
 ensure_ffmpeg
+ensure_chromium
 ensure_postgres
 ensure_nats
 prisma_generate
 log "type-checking"; npx --no-install tsc -p tsconfig.json --noEmit
-# The crash tests run the built apps as real processes (and kill them).
+# The crash tests run the built apps as real processes (and kill them); the studio's browser
+# tests load the built studio (dist/studio) from the gateway.
 log "building"; npm run --silent build
 log "running tests"
 exec npx --no-install jest --ci --maxWorkers="${JEST_WORKERS:-2}" "$@"

@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { httpMetricsMiddleware } from '@app/observability';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { createValidationPipe } from './common/validation.pipe';
+import { serveStudio } from './studio/serve-studio';
 
 export const API_PREFIX = 'api/v1';
 
@@ -32,6 +33,8 @@ export function configureGatewayApp(app: INestApplication): OpenAPIObject {
   express.useBodyParser('json', { limit });
   express.useBodyParser('urlencoded', { limit, extended: false });
   setGatewayPrefix(app);
+  // The web app at / (static files built from apps/studio), around the API, not in it.
+  serveStudio(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();

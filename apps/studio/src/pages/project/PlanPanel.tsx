@@ -1,0 +1,114 @@
+import { useEffect, useState } from 'react';
+import { api, ApiError, describeError, ok, type Schemas } from '../../api/client';
+import { pending, type Plan } from '../../api/pending';
+import { navigate } from '../../router';
+import { useSession } from '../../session';
+import { ErrorMessage, formatDuration } from '../../components/ui';
+
+/** What a job would render and cost (nothing spent), then start it. */
+export function PlanPanel({
+  projectId,
+  boardVersion,
+}: {
+  projectId: string;
+  boardVersion: number;
+}) {
+  const { refreshBalance } = useSession();
+  const [plan, setPlan] = useState<Plan>();
+  const [estimate, setEstimate] = useState<Schemas['EstimateDto']>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    setPlan(undefined);
+    setEstimate(undefined);
+  }, [boardVersion]);
+
+  async function preview() {
+    setError(undefined);
+    setBusy(true);
+    try {
+      setEstimate(
+        ok(
+          await api.POST('/api/v1/projects/{id}/jobs/estimate', {
+            params: { path: { id: projectId } },
+          }),
+        ),
+      );
+      setPlan(await pending.plan(projectId));
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 404)) setError(describeError(e).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function start() {
+    setError(undefined);
+    setBusy(true);
+    try {
+      const job = ok(
+        await api.POST('/api/v1/projects/{id}/jobs', {
+          params: { path: { id: projectId } },
+          body: (plan ? { seed: plan.seed } : {}) as Schemas['CreateJobDto'],
+        }),
+      );
+      void refreshBalance();
+      navigate(`/jobs/${job.id}`);
+    } catch (e) {
+      setError(describeError(e).message);
+      setBusy(false);
+    }
+  }
+
+  const credits = plan?.credits ?? estimate?.credits;
+  return (
+    <div className="card plan">
+      <div className="title-row">
+        <h2>Plan</h2>
+        <button type="button" className="secondary" onClick={() => void preview()} disabled={busy}>
+          Preview plan
+        </button>
+      </div>
+      <ErrorMessage message={error} />
+      {credits != null && (
+        <p className="big" data-testid="plan-summary">
+          {plan?.combinations.length ?? estimate?.outputs} videos
+          {estimate ? ` of ${estimate.combinationsAvailable} possible` : ''} ·{' '}
+          <strong>{credits} credits</strong>
+        </p>
+      )}
+      {estimate?.licenceProblem && <p className="error">{estimate.licenceProblem}</p>}
+      {plan && (
+        <div className="table-scroll">
+          <table>
+            <caption className="sr-only">The videos the job would render</caption>
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Name</th>
+                <th>Clips</th>
+                <th>Duration</th>
+              </tr>
+            </thead>
+            <tbody>
+              {plan.combinations.map((c) => (
+                <tr key={c.index}>
+                  <td>{c.index + 1}</td>
+                  <td>{c.name}</td>
+                  <td>{c.clips.map((k) => `${k.groupName}: ${k.originalName}`).join(' → ')}</td>
+                  <td>{formatDuration(c.durationSeconds)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {credits != null && (
+        <button type="button" onClick={() => void start()} disabled={busy}>
+          Start job ({credits} credits)
+        </button>
+      )}
+    </div>
+  );
+}
