@@ -604,7 +604,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers and NATS is connected */
+        /** Readiness: the database answers and NATS is connected (503 names the dependency that is down, not why) */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
@@ -3481,11 +3481,20 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description changes with the status, progress or outputs; send it back in If-None-Match */
+                    ETag?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["JobDto"];
                 };
+            };
+            /** @description If-None-Match holds the current ETag: nothing changed, no body */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description missing or invalid credentials */
             401: {
@@ -3587,11 +3596,20 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description changes with the status, progress or outputs; send it back in If-None-Match */
+                    ETag?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OutputDto"][];
                 };
+            };
+            /** @description If-None-Match holds the current ETag: nothing changed, no body */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description missing or invalid credentials */
             401: {
