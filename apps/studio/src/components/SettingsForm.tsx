@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { Schemas } from '../api/client';
 import { Field } from './ui';
 
-export type Settings = Schemas['ProjectSettingsDto'] & { outputNameTemplate?: string };
+export type Settings = Schemas['ProjectSettingsDto'];
 
 const MODES = ['AUTO', 'MANUAL'] as const;
 const FORMATS = ['MP4', 'MOV', 'AVI'] as const;

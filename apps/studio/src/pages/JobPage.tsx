@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, describeError, ok, type Schemas } from '../api/client';
-import { pending } from '../api/pending';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { ErrorMessage, formatBytes, formatDuration, Progress } from '../components/ui';
@@ -57,7 +56,9 @@ function useLiveJob(id: string) {
       if (FINAL.includes(first.status)) return setLive('done');
       let token: string;
       try {
-        token = (await pending.streamToken(id)).token;
+        token = ok(
+          await api.POST('/api/v1/jobs/{id}/events/token', { params: { path: { id } } }),
+        ).token;
       } catch (e) {
         if (!(e instanceof ApiError && e.status === 404)) setError(describeError(e).message);
         return void poll();
@@ -115,7 +116,10 @@ export function JobPage({ id }: { id: string }) {
     setArchiving(true);
     setError(undefined);
     try {
-      const url = URL.createObjectURL(await pending.archive(id));
+      const archive = ok(
+        await api.GET('/api/v1/jobs/{id}/archive', { params: { path: { id } }, parseAs: 'blob' }),
+      );
+      const url = URL.createObjectURL(archive);
       save(url, `job-${id}.zip`);
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (e) {
@@ -175,10 +179,13 @@ function useOutputNames(jobId: string, count: number): Map<string, string> {
   const [names, setNames] = useState(new Map<string, string>());
   useEffect(() => {
     if (count === 0) return;
-    pending.manifest(jobId).then(
-      (m) => setNames(new Map(m.outputs.map((o) => [o.id, o.name]))),
-      () => undefined, // no manifest: the file names stay
-    );
+    api
+      .GET('/api/v1/jobs/{id}/manifest', { params: { path: { id: jobId } } })
+      .then(ok)
+      .then(
+        (m) => setNames(new Map(m.outputs.map((o) => [o.id, o.name]))),
+        () => undefined, // no manifest: the file names stay
+      );
   }, [jobId, count]);
   return names;
 }
@@ -191,8 +198,9 @@ function OutputCard({ output, name }: { output: Schemas['OutputDto']; name: stri
 
   useEffect(() => {
     let gone = false;
-    pending
-      .poster(output.id)
+    api
+      .GET('/api/v1/outputs/{id}/poster', { params: { path: { id: output.id } }, parseAs: 'blob' })
+      .then(ok)
       .then((blob) => {
         if (gone) return;
         posterRef.current = URL.createObjectURL(blob);
@@ -205,7 +213,13 @@ function OutputCard({ output, name }: { output: Schemas['OutputDto']; name: stri
     };
   }, [output.id]);
 
-  const link = async () => (await pending.outputLink(output.id)).url;
+  const link = async () =>
+    ok(
+      await api.POST('/api/v1/outputs/{id}/link', {
+        params: { path: { id: output.id } },
+        body: { expiresInSeconds: 3600 },
+      }),
+    ).url;
   const play = () => link().then(setSrc, (e) => setError(describeError(e).message));
   const download = () =>
     link().then(

@@ -32,7 +32,7 @@ export function ProjectPage({ id }: { id: string }) {
         ok(
           await api.PATCH('/api/v1/projects/{id}', {
             params: { path: { id } },
-            body: { name, settings: settings as Schemas['ProjectSettingsDto'] },
+            body: { name, settings },
           }),
         ),
       );
@@ -83,7 +83,7 @@ export function ProjectPage({ id }: { id: string }) {
           <h2>Settings</h2>
           <SettingsForm
             initialName={project.name}
-            initial={project.settings as Settings}
+            initial={project.settings}
             errors={error?.fields ?? {}}
             submitLabel="Save settings"
             onSubmit={save}

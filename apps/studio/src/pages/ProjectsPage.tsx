@@ -21,7 +21,7 @@ export function ProjectsPage() {
     try {
       const p = ok(
         await api.POST('/api/v1/projects', {
-          body: { name, settings: settings as Schemas['ProjectSettingsDto'] },
+          body: { name, settings },
         }),
       );
       navigate(`/projects/${p.id}`);

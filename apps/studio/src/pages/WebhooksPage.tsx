@@ -1,18 +1,27 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { describeError } from '../api/client';
-import { pending, WEBHOOK_EVENTS, type Webhook, type WebhookDelivery } from '../api/pending';
+import { api, describeError, ok, type Schemas } from '../api/client';
 import { ErrorMessage, Field } from '../components/ui';
+
+type Webhook = Schemas['WebhookDto'];
+type WebhookEvent = Webhook['events'][number];
+const WEBHOOK_EVENTS: WebhookEvent[] = [
+  'job.completed',
+  'job.failed',
+  'job.cancelled',
+  'output.ready',
+];
+const path = (id: string) => ({ params: { path: { id } } });
 
 export function WebhooksPage() {
   const [hooks, setHooks] = useState<Webhook[]>([]);
   const [url, setUrl] = useState('');
-  const [events, setEvents] = useState<string[]>(['job.completed']);
+  const [events, setEvents] = useState<WebhookEvent[]>(['job.completed']);
   const [secret, setSecret] = useState<string>();
   const [open, setOpen] = useState<string>();
-  const [deliveries, setDeliveries] = useState<WebhookDelivery[]>([]);
+  const [deliveries, setDeliveries] = useState<Schemas['WebhookDeliveryDto'][]>([]);
   const [error, setError] = useState<{ message: string; fields: Record<string, string> }>();
 
-  const load = () => pending.webhooks.list().then(setHooks);
+  const load = () => api.GET('/api/v1/webhooks').then(ok).then(setHooks);
   useEffect(() => {
     load().catch((e) => setError(describeError(e)));
   }, []);
@@ -23,7 +32,7 @@ export function WebhooksPage() {
     e.preventDefault();
     setError(undefined);
     await attempt(async () => {
-      const hook = await pending.webhooks.create({ url, events });
+      const hook = ok(await api.POST('/api/v1/webhooks', { body: { url, events } }));
       setSecret(hook.secret);
       setUrl('');
       await load();
@@ -33,7 +42,7 @@ export function WebhooksPage() {
   const showDeliveries = (id: string) =>
     attempt(async () => {
       setOpen(id);
-      setDeliveries(await pending.webhooks.deliveries(id));
+      setDeliveries(ok(await api.GET('/api/v1/webhooks/{id}/deliveries', path(id))).items);
     });
 
   return (
@@ -90,7 +99,13 @@ export function WebhooksPage() {
                 className="secondary"
                 onClick={() =>
                   void attempt(() =>
-                    pending.webhooks.update(h.id, { enabled: !h.enabled }).then(load),
+                    api
+                      .PATCH('/api/v1/webhooks/{id}', {
+                        ...path(h.id),
+                        body: { enabled: !h.enabled },
+                      })
+                      .then(ok)
+                      .then(load),
                   )
                 }
               >
@@ -101,7 +116,9 @@ export function WebhooksPage() {
                 className="secondary"
                 onClick={() =>
                   void attempt(async () =>
-                    setSecret((await pending.webhooks.rotateSecret(h.id)).secret),
+                    setSecret(
+                      ok(await api.POST('/api/v1/webhooks/{id}/rotate-secret', path(h.id))).secret,
+                    ),
                   )
                 }
               >
@@ -113,7 +130,11 @@ export function WebhooksPage() {
               <button
                 type="button"
                 className="danger"
-                onClick={() => void attempt(() => pending.webhooks.remove(h.id).then(load))}
+                onClick={() =>
+                  void attempt(() =>
+                    api.DELETE('/api/v1/webhooks/{id}', path(h.id)).then(ok).then(load),
+                  )
+                }
               >
                 Delete
               </button>
@@ -151,7 +172,12 @@ export function WebhooksPage() {
                           className="secondary"
                           onClick={() =>
                             void attempt(() =>
-                              pending.webhooks.retry(h.id, d.id).then(() => showDeliveries(h.id)),
+                              api
+                                .POST('/api/v1/webhooks/{id}/deliveries/{deliveryId}/retry', {
+                                  params: { path: { id: h.id, deliveryId: d.id } },
+                                })
+                                .then(ok)
+                                .then(() => showDeliveries(h.id)),
                             )
                           }
                         >

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, describeError, ok, type Schemas } from '../../api/client';
-import { pending, type Plan } from '../../api/pending';
 import { navigate } from '../../router';
 import { useSession } from '../../session';
 import { ErrorMessage, formatDuration } from '../../components/ui';
@@ -14,7 +13,7 @@ export function PlanPanel({
   boardVersion: number;
 }) {
   const { refreshBalance } = useSession();
-  const [plan, setPlan] = useState<Plan>();
+  const [plan, setPlan] = useState<Schemas['PlanDto']>();
   const [estimate, setEstimate] = useState<Schemas['EstimateDto']>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -35,7 +34,14 @@ export function PlanPanel({
           }),
         ),
       );
-      setPlan(await pending.plan(projectId));
+      setPlan(
+        ok(
+          await api.POST('/api/v1/projects/{id}/plan', {
+            params: { path: { id: projectId } },
+            body: {},
+          }),
+        ),
+      );
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 404)) setError(describeError(e).message);
     } finally {
@@ -50,7 +56,7 @@ export function PlanPanel({
       const job = ok(
         await api.POST('/api/v1/projects/{id}/jobs', {
           params: { path: { id: projectId } },
-          body: (plan ? { seed: plan.seed } : {}) as Schemas['CreateJobDto'],
+          body: plan ? { seed: plan.seed } : {},
         }),
       );
       void refreshBalance();
