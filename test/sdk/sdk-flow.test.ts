@@ -8,8 +8,18 @@ import { startBilling, type TestBilling } from '../support/billing';
 import { startWorker, type TestWorker } from '../support/worker';
 import { fund } from '../support/factories';
 import { clip } from '../support/clips';
+import { Receiver } from '../webhooks/receiver';
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
+
+// The webhook receiver runs on 127.0.0.1 (allowed in tests only); retries come fast.
+Object.assign(process.env, {
+  WEBHOOK_ALLOW_PRIVATE: 'true',
+  WEBHOOK_RETRY_SCHEDULE_MS: '300,300,300',
+  WEBHOOK_POLL_INTERVAL_MS: '100',
+});
+const receiver = new Receiver();
+let receiverUrl: string;
 
 let db: TestDatabase;
 let gw: TestGateway;
@@ -18,6 +28,7 @@ let worker: TestWorker;
 let baseUrl: string;
 
 beforeAll(async () => {
+  receiverUrl = await receiver.listen();
   db = await createTestDatabase();
   billing = await startBilling();
   gw = await startGateway();
@@ -30,8 +41,24 @@ afterAll(async () => {
   await worker?.close();
   await gw?.close();
   await billing?.close();
+  await receiver.close();
   await db?.drop();
 });
+
+/** The names of a ZIP's entries, from its central directory (signature 0x02014b50). */
+function zipEntryNames(zip: Buffer): string[] {
+  const names: string[] = [];
+  for (let at = zip.indexOf(0x02014b50 & 0xff); at >= 0 && at < zip.length - 46;) {
+    if (zip.readUInt32LE(at) === 0x02014b50) {
+      const nameLength = zip.readUInt16LE(at + 28);
+      const extra = zip.readUInt16LE(at + 30);
+      const comment = zip.readUInt16LE(at + 32);
+      names.push(zip.subarray(at + 46, at + 46 + nameLength).toString('utf8'));
+      at += 46 + nameLength + extra + comment;
+    } else at = zip.indexOf(0x50, at + 1);
+  }
+  return names;
+}
 
 /** getJob until the job is final (COMPLETED, FAILED or CANCELLED). */
 async function untilFinal(api: SdkClient, id: string) {
@@ -44,7 +71,7 @@ async function untilFinal(api: SdkClient, id: string) {
 }
 
 describe('an integrator drives the API through the SDK', () => {
-  it('registers, builds a project, uploads clips, mixes and downloads the outputs', async () => {
+  it('registers, uploads clips, previews the plan, mixes it, hears the webhook and downloads the archive', async () => {
     const api = createClient({ baseUrl });
     const email = `sdk-${Date.now()}@example.com`;
     const registered = ok(
@@ -100,7 +127,26 @@ describe('an integrator drives the API through the SDK', () => {
     const estimate = ok(await api.POST('/api/v1/projects/{id}/jobs/estimate', inProject));
     expect(estimate).toMatchObject({ outputs: 4, combinationsAvailable: 4, credits: 4 });
 
-    const started = await api.POST('/api/v1/projects/{id}/jobs', { ...inProject, body: {} });
+    // The plan: every combination the job will render, priced, spending nothing.
+    const plan = ok(
+      await api.POST('/api/v1/projects/{id}/plan', { ...inProject, body: { seed: 7 } }),
+    );
+    expect(plan).toMatchObject({ seed: 7, credits: 4 });
+    expect(plan.combinations).toHaveLength(4);
+    expect(ok(await api.GET('/api/v1/billing/balance')).credits).toBe(100);
+
+    // A signed webhook endpoint: the receiver verifies every delivery with standardwebhooks.
+    const hook = ok(
+      await api.POST('/api/v1/webhooks', {
+        body: { url: `${receiverUrl}/hooks`, events: ['job.completed'] },
+      }),
+    );
+    receiver.secrets = [hook.secret];
+
+    const started = await api.POST('/api/v1/projects/{id}/jobs', {
+      ...inProject,
+      body: { seed: plan.seed, metadata: { campaign: 'spring-26' } },
+    });
     expect(started.response.status).toBe(202);
     expect(ok(started)).toMatchObject({ status: 'PENDING', outputCount: 4 });
 
@@ -112,7 +158,33 @@ describe('an integrator drives the API through the SDK', () => {
       await api.GET('/api/v1/jobs/{id}/outputs', { params: { path: { id: job.id } } }),
     );
     expect(outputs).toHaveLength(4);
-    expect(new Set(outputs.map((o) => o.sourceFiles.join('+'))).size).toBe(4);
+    // Exactly the plan, in order: each output's clips are its planned combination's.
+    expect(outputs.map((o) => o.sourceFiles)).toEqual(
+      plan.combinations.map((c) => c.clips.map((k) => k.videoId)),
+    );
+
+    // job.completed arrives once (after two refused attempts), signed, with the metadata.
+    await receiver.waitFor(
+      () => receiver.accepted().some((a) => JSON.parse(a.body).data?.jobId === job.id),
+      'the job.completed delivery',
+    );
+    const delivered = receiver.accepted().filter((a) => JSON.parse(a.body).data?.jobId === job.id);
+    expect(delivered).toHaveLength(1);
+    expect(JSON.parse(delivered[0].body)).toMatchObject({
+      type: 'job.completed',
+      data: { jobId: job.id, status: 'COMPLETED', metadata: { campaign: 'spring-26' } },
+    });
+
+    // The archive: every output under its planned name, and the manifest.
+    const archive = await api.GET('/api/v1/jobs/{id}/archive', {
+      params: { path: { id: job.id } },
+      parseAs: 'arrayBuffer',
+    });
+    expect(archive.response.headers.get('content-type')).toBe('application/zip');
+    const entries = zipEntryNames(Buffer.from(ok(archive)));
+    expect(entries.sort()).toEqual(
+      [...plan.combinations.map((c) => c.name), 'manifest.csv'].sort(),
+    );
 
     const download = await api.GET('/api/v1/outputs/{id}/download', {
       params: { path: { id: outputs[0].id } },

@@ -105,7 +105,7 @@ export class ScopedPool extends Pool {
 }
 
 export function createPgPool(options: DatabaseOptions, defaultScope?: TenantScope): Pool {
-  return new ScopedPool(
+  const pool = new ScopedPool(
     {
       connectionString: options.url,
       max: options.poolMax,
@@ -115,6 +115,13 @@ export function createPgPool(options: DatabaseOptions, defaultScope?: TenantScop
     },
     defaultScope,
   );
+  // An idle connection the server ends (a restart, an administrator's terminate) is dropped by
+  // the pool and replaced on the next checkout; without a listener its 'error' event would
+  // crash the process (node-postgres' documented behaviour).
+  pool.on('error', (e) =>
+    new Logger('DatabasePool').warn(`an idle database connection ended: ${e.message}`),
+  );
+  return pool;
 }
 
 @Injectable()
