@@ -83,9 +83,7 @@ export class JobsRepository {
   }
 
   /** The project's groups, clips and mixing settings, as planning reads them. */
-  async planInput(
-    projectId: string,
-  ): Promise<{
+  async planInput(projectId: string): Promise<{
     project: ProjectShape;
     settings: ProjectMixSettings;
     clips: SnapshotClip[];
