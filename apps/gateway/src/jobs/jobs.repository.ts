@@ -24,7 +24,7 @@ export class JobsRepository {
   findWithOutputs(jobId: string) {
     return this.prisma.processingJob.findUniqueOrThrow({
       where: { id: jobId },
-      include: { outputs: { orderBy: { combinationIndex: 'asc' } } },
+      include: { outputs: { orderBy: [{ combinationIndex: 'asc' }, { rendition: 'asc' }] } },
     });
   }
 
@@ -56,7 +56,7 @@ export class JobsRepository {
   outputs(jobId: string) {
     return this.prisma.outputFile.findMany({
       where: { jobId },
-      orderBy: { combinationIndex: 'asc' },
+      orderBy: [{ combinationIndex: 'asc' }, { rendition: 'asc' }],
     });
   }
 
