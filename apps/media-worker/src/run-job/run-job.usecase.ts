@@ -214,7 +214,7 @@ export class RunJob {
           reporter.outputRecorded();
           // output.ready now; settling the job publishes it again if this one was lost.
           await this.webhookEvents
-            .publishOutputReady(job.id, output.combinationIndex)
+            .publishOutputReady(job.id, output.combinationIndex, output.rendition)
             .catch((e: Error) => this.logger.warn(`output.ready not queued yet: ${e.message}`));
         },
       });
