@@ -34,6 +34,17 @@ async function tenant(): Promise<{ id: string; projectId: string }> {
       groupId: group.id,
     },
   });
+  await p.projectAsset.create({
+    data: {
+      projectId: project.id,
+      kind: 'image',
+      originalName: 'logo.png',
+      path: 'file:///x/logo.png',
+      size: 1n,
+      format: 'png',
+      resolution: '2x2',
+    },
+  });
   const job = await p.processingJob.create({
     data: { projectId: project.id, status: 'COMPLETED' },
   });

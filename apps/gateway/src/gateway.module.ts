@@ -18,6 +18,7 @@ import { OutputsModule } from './outputs/outputs.module';
 import { ProjectsModule } from './projects/projects.module';
 import { UsersModule } from './users/users.module';
 import { VideosModule } from './videos/videos.module';
+import { AssetsModule } from './assets/assets.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
@@ -35,6 +36,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     ProjectsModule,
     GroupsModule,
     VideosModule,
+    AssetsModule,
     JobsModule,
     OutputsModule,
     HealthModule,

@@ -3,6 +3,7 @@ export const TENANT_TABLES = [
   'projects',
   'video_groups',
   'video_files',
+  'project_assets',
   'processing_jobs',
   'output_files',
   'credit_transactions',

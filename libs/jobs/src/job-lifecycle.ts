@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import {
-  ACTIVE_JOB_STATUSES,
   JobStatus,
   parseJobSnapshot,
+  plannedFileCount,
   ProjectStatus,
   type JobSnapshot,
 } from '@app/contracts';
-import { isUniqueViolation, PrismaService, type Prisma, type ProcessingJob } from '@app/database';
+import { PrismaService, type Prisma, type ProcessingJob } from '@app/database';
 import {
   canTransition,
   leavesProjectAsBefore,
@@ -37,6 +37,8 @@ export interface RecordedOutput {
   name?: string;
   sha256?: string;
   posterPath?: string;
+  /** The job's rendition this output is in (default 0). */
+  rendition?: number;
 }
 
 /** A status change made (`from`: the status it left), or refused (`current`: null if no job). */
@@ -58,14 +60,6 @@ export interface JobForBilling {
   errorMessage: string | null;
 }
 
-/** The project already has a PENDING or PROCESSING job. */
-export class ActiveJobExistsError extends Error {
-  constructor(readonly projectId: string) {
-    super('a job of this project is already active');
-    this.name = 'ActiveJobExistsError';
-  }
-}
-
 /** The project was deleted while its job was being created. */
 export class JobProjectGoneError extends Error {
   constructor(readonly projectId: string) {
@@ -84,44 +78,38 @@ export class JobProjectGoneError extends Error {
 export class JobLifecycle {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** A PENDING job, and its project PROCESSING; refused while another job is active. */
+  /**
+   * A PENDING job, and its project PROCESSING. Several jobs of one project may be active at a
+   * time (issue 17: several renditions or plans); billing's reservation enforces the user's
+   * licence limit of jobs at a time.
+   */
   async create(job: NewJob): Promise<ProcessingJob> {
-    try {
-      return await this.prisma.$transaction(async (tx) => {
-        // The project's row lock orders this start against a delete of the project (which
-        // takes the same lock): a job is never created for a project being deleted.
-        const locked = await tx.$queryRaw<{ id: string }[]>`
+    return this.prisma.$transaction(async (tx) => {
+      // The project's row lock orders this start against a delete of the project (which
+      // takes the same lock): a job is never created for a project being deleted.
+      const locked = await tx.$queryRaw<{ id: string }[]>`
           SELECT id FROM projects WHERE id = ${job.projectId} FOR UPDATE`;
-        if (!locked.length) throw new JobProjectGoneError(job.projectId);
-        const active = await tx.processingJob.count({
-          where: { projectId: job.projectId, status: { in: [...ACTIVE_JOB_STATUSES] } },
-        });
-        if (active) throw new ActiveJobExistsError(job.projectId);
-        const created = await tx.processingJob.create({
-          data: {
-            projectId: job.projectId,
-            seed: job.seed,
-            outputCount: job.snapshot.combinations.length,
-            settings: job.snapshot as unknown as Prisma.InputJsonValue,
-            creditsReserved: job.creditsReserved,
-            idempotencyKey: job.idempotencyKey,
-            requestHash: job.requestHash,
-            ...(job.clientMetadata
-              ? { clientMetadata: job.clientMetadata as Prisma.InputJsonObject }
-              : {}),
-          },
-        });
-        await tx.project.update({
-          where: { id: job.projectId },
-          data: { status: projectStatusAfter(null, JobStatus.PENDING, ProjectStatus.DRAFT) },
-        });
-        return created;
+      if (!locked.length) throw new JobProjectGoneError(job.projectId);
+      const created = await tx.processingJob.create({
+        data: {
+          projectId: job.projectId,
+          seed: job.seed,
+          outputCount: plannedFileCount(job.snapshot),
+          settings: job.snapshot as unknown as Prisma.InputJsonValue,
+          creditsReserved: job.creditsReserved,
+          idempotencyKey: job.idempotencyKey,
+          requestHash: job.requestHash,
+          ...(job.clientMetadata
+            ? { clientMetadata: job.clientMetadata as Prisma.InputJsonObject }
+            : {}),
+        },
       });
-    } catch (e) {
-      // The partial unique index: another request created an active job at the same moment.
-      if (isUniqueViolation(e)) throw new ActiveJobExistsError(job.projectId);
-      throw e;
-    }
+      await tx.project.update({
+        where: { id: job.projectId },
+        data: { status: projectStatusAfter(null, JobStatus.PENDING, ProjectStatus.DRAFT) },
+      });
+      return created;
+    });
   }
 
   /**
@@ -155,10 +143,17 @@ export class JobLifecycle {
       const job = await this.lock(tx, jobId);
       if (job?.status !== JobStatus.PROCESSING) return false;
       await tx.outputFile.upsert({
-        where: { jobId_combinationIndex: { jobId, combinationIndex: output.combinationIndex } },
+        where: {
+          jobId_combinationIndex_rendition: {
+            jobId,
+            combinationIndex: output.combinationIndex,
+            rendition: output.rendition ?? 0,
+          },
+        },
         create: {
           jobId,
           combinationIndex: output.combinationIndex,
+          rendition: output.rendition ?? 0,
           filename: output.filename,
           path: output.path,
           size: BigInt(output.size),

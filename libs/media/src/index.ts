@@ -10,3 +10,4 @@ export * from './decode-check';
 export * from './media-limits';
 export * from './sandbox';
 export * from './inspect-upload';
+export * from './probe-asset';

@@ -335,8 +335,43 @@ export interface paths {
         delete: operations["deleteVideo"];
         options?: never;
         head?: never;
-        /** Move a video to another group of the project, or ungroup it (null) */
+        /** Change a video: its group (null ungroups), its caption and its crop focus (null clears) */
         patch: operations["moveVideo"];
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's assets, newest first */
+        get: operations["listAssets"];
+        put?: never;
+        /** Upload a brand asset (multipart, field "file"): a logo (PNG, JPEG, WebP, up to 20 MB) or music (MP3, AAC, WAV, FLAC, up to 100 MB) */
+        post: operations["uploadAsset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/assets/{assetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an asset: its row and its file */
+        delete: operations["deleteAsset"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/projects/{id}/plan": {
@@ -1078,6 +1113,147 @@ export interface components {
              */
             fields?: string[];
         };
+        RenditionDto: {
+            /**
+             * @description default: the project’s aspectRatio, else the first group’s first clip
+             * @example 9:16
+             * @enum {string}
+             */
+            aspectRatio?: "16:9" | "9:16" | "1:1" | "4:5";
+            /**
+             * @example MP4
+             * @enum {string}
+             */
+            format: "MP4" | "MOV" | "AVI";
+            /**
+             * @description priced per rendition
+             * @example HIGH
+             * @enum {string}
+             */
+            quality: "LOW" | "MEDIUM" | "HIGH" | "ULTRA";
+            /**
+             * @description 30 (default); 60 where the sources have it; source = min(sources, 60)
+             * @example 30
+             * @enum {string}
+             */
+            fps?: 30 | 60 | "source";
+            /**
+             * @description h264 (default) or hevc (hvc1-tagged; MP4 and MOV only)
+             * @example h264
+             * @enum {string}
+             */
+            codec?: "h264" | "hevc";
+        };
+        LoudnessDto: {
+            /**
+             * @description LUFS (default −14)
+             * @example -14
+             */
+            targetLufs?: number;
+            /**
+             * @description dBTP (default −1)
+             * @example -1
+             */
+            truePeakDb?: number;
+        };
+        FadesDto: {
+            /**
+             * @description at each clip edge
+             * @example 0.15
+             */
+            seconds: number;
+        };
+        TransitionDto: {
+            /**
+             * @example crossfade
+             * @enum {string}
+             */
+            type: "cut" | "fade" | "crossfade";
+            /**
+             * @description default 0.3
+             * @example 0.3
+             */
+            seconds?: number;
+        };
+        WatermarkDto: {
+            /**
+             * @description an image asset of the project
+             * @example clx0logo00000000000000000
+             */
+            assetId: string;
+            /**
+             * @description default bottom-right
+             * @example bottom-right
+             * @enum {string}
+             */
+            position?: "top-left" | "top-right" | "bottom-left" | "bottom-right";
+            /**
+             * @description instead of a corner, with y
+             * @example 0.5
+             */
+            x?: number;
+            /**
+             * @description instead of a corner, with x
+             * @example 0.1
+             */
+            y?: number;
+            /**
+             * @description logo width / output width
+             * @example 0.15
+             */
+            scale?: number;
+            /** @example 0.8 */
+            opacity?: number;
+            /**
+             * @description fraction of the width
+             * @example 0.03
+             */
+            margin?: number;
+        };
+        CaptionStyleDto: {
+            /**
+             * @description of the shorter side
+             * @example 0.05
+             */
+            fontSize?: number;
+            /**
+             * @description #RRGGBB (default white)
+             * @example #FFFFFF
+             */
+            color?: string;
+            /**
+             * @description a translucent box behind the text
+             * @example true
+             */
+            box?: boolean;
+            /**
+             * @example bottom
+             * @enum {string}
+             */
+            position?: "top" | "middle" | "bottom";
+        };
+        MusicDto: {
+            /**
+             * @description an audio asset of the project
+             * @example clx0music0000000000000000
+             */
+            assetId: string;
+            /**
+             * @description linear gain (default 0.3)
+             * @example 0.3
+             */
+            volume?: number;
+            /**
+             * @description lower it while the clips sound (default true)
+             * @example true
+             */
+            duck?: boolean;
+            /**
+             * @description seconds (default 1)
+             * @example 1
+             */
+            fadeOutSeconds?: number;
+        };
         GroupSeedDto: {
             /** @example Hooks */
             name: string;
@@ -1117,6 +1293,76 @@ export interface components {
              * @example {project}-{index}-{group:Hooks}-{aspect}
              */
             outputNameTemplate?: string;
+            /**
+             * @description every output in each rendition (1 to 4; default one, from outputFormat, quality and aspectRatio); price and licence count each file
+             * @example [
+             *       {
+             *         "aspectRatio": "9:16",
+             *         "format": "MP4",
+             *         "quality": "HIGH"
+             *       },
+             *       {
+             *         "aspectRatio": "1:1",
+             *         "format": "MP4",
+             *         "quality": "HIGH"
+             *       }
+             *     ]
+             */
+            renditions?: components["schemas"]["RenditionDto"][];
+            /**
+             * @description EBU R128 normalization of every clip
+             * @example {
+             *       "targetLufs": -14
+             *     }
+             */
+            loudness?: components["schemas"]["LoudnessDto"];
+            /**
+             * @description a clip of another shape: bars (default), over a blurred copy, or cropped at its focus
+             * @example blur
+             * @enum {string}
+             */
+            fill?: "pad" | "blur" | "crop";
+            /**
+             * @example {
+             *       "seconds": 0.15
+             *     }
+             */
+            fades?: components["schemas"]["FadesDto"];
+            /**
+             * @example {
+             *       "type": "crossfade",
+             *       "seconds": 0.3
+             *     }
+             */
+            transition?: components["schemas"]["TransitionDto"];
+            /**
+             * @example {
+             *       "assetId": "clx0logo00000000000000000",
+             *       "position": "top-right",
+             *       "scale": 0.15,
+             *       "opacity": 0.8
+             *     }
+             */
+            watermark?: components["schemas"]["WatermarkDto"];
+            /**
+             * @description how each clip’s caption is drawn
+             * @example {
+             *       "fontSize": 0.05,
+             *       "color": "#FFFFFF",
+             *       "box": true,
+             *       "position": "bottom"
+             *     }
+             */
+            captions?: components["schemas"]["CaptionStyleDto"];
+            /**
+             * @description background music under every output
+             * @example {
+             *       "assetId": "clx0music0000000000000000",
+             *       "volume": 0.3,
+             *       "duck": true
+             *     }
+             */
+            music?: components["schemas"]["MusicDto"];
             /** @description groups to create with the project (create only) */
             groups?: components["schemas"]["GroupSeedDto"][];
         };
@@ -1252,6 +1498,19 @@ export interface components {
              * @example 2026-11-25T10:00:00.000Z
              */
             uploadedAt: string;
+            /**
+             * @description drawn on the clip
+             * @example Shop the drop
+             */
+            caption: string | null;
+            /**
+             * @description the point `fill: crop` keeps in view
+             * @example {
+             *       "x": 0.5,
+             *       "y": 0.3
+             *     }
+             */
+            focus: Record<string, never> | null;
         };
         VideoPageDto: {
             items: components["schemas"]["VideoDto"][];
@@ -1262,12 +1521,82 @@ export interface components {
             /** @example 20 */
             limit: number;
         };
+        FocusPointDto: {
+            /** @example 0.5 */
+            x: number;
+            /** @example 0.3 */
+            y: number;
+        };
         MoveVideoDto: {
             /**
-             * @description the target group; null ungroups the video
+             * @description the target group; null ungroups the video; absent leaves it
              * @example cmwvg7r2k0003a97dq1f0hq2b
              */
-            groupId: string | null;
+            groupId?: string | null;
+            /**
+             * @description text drawn on this clip (Unicode, right-to-left shaped); null removes it
+             * @example Shop the drop — today only
+             */
+            caption?: string | null;
+            /**
+             * @description the point `fill: crop` keeps in view (default the centre); null resets it
+             * @example {
+             *       "x": 0.5,
+             *       "y": 0.3
+             *     }
+             */
+            focus?: components["schemas"]["FocusPointDto"] | null;
+        };
+        UploadAssetDto: {
+            /**
+             * Format: binary
+             * @description PNG, JPEG or WebP (a logo), or MP3, AAC, WAV or FLAC (music)
+             */
+            file: string;
+        };
+        AssetDto: {
+            /** @example cmwv1x2y30000a97d18hs8uu1 */
+            id: string;
+            /**
+             * @example image
+             * @enum {string}
+             */
+            kind: "image" | "audio";
+            /**
+             * @description the client file name, for display only
+             * @example logo.png
+             */
+            originalName: string;
+            /**
+             * @description bytes
+             * @example 20480
+             */
+            size: number;
+            /**
+             * @example png
+             * @enum {string}
+             */
+            format: "png" | "jpeg" | "webp" | "mp3" | "aac" | "wav" | "flac";
+            /**
+             * @description an image’s WIDTHxHEIGHT (null for audio)
+             * @example 512x256
+             */
+            resolution: string | null;
+            /**
+             * @description a sound’s seconds (null for images)
+             * @example null
+             */
+            duration: number | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            createdAt: string;
+        };
+        AssetListDto: {
+            items: components["schemas"]["AssetDto"][];
+            /** @example 2 */
+            total: number;
         };
         PlanRequestDto: {
             /**
@@ -1322,7 +1651,7 @@ export interface components {
              */
             credits: number;
             /**
-             * @description outputs the job would render
+             * @description files the job would render: combinations × renditions
              * @example 10
              */
             outputs: number;
@@ -1382,6 +1711,16 @@ export interface components {
              * @example 2026-11-25T10:00:00.000Z
              */
             createdAt: string;
+            /**
+             * @description its combination’s index in the plan
+             * @example 0
+             */
+            combinationIndex: number;
+            /**
+             * @description the index of its rendition in the settings’ renditions (0 with one)
+             * @example 0
+             */
+            rendition: number;
         };
         JobDto: {
             /** @example cmwv1x2y30000a97d18hs8uu1 */
@@ -3111,7 +3450,7 @@ export interface operations {
                     "application/json": components["schemas"]["VideoDto"];
                 };
             };
-            /** @description no such group in the project */
+            /** @description no such group in the project, a bad caption or focus, or nothing to change */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3140,6 +3479,207 @@ export interface operations {
             };
             /** @description no such project or video of the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listAssets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetListDto"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description an API key without the 'read' scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description no such project or asset of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    uploadAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadAssetDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetDto"];
+                };
+            };
+            /** @description empty, corrupt, or a video rather than an image or a sound */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description an API key without the 'write' scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description no such project or asset of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description the project already holds 50 assets */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description larger than its kind’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description not multipart, or not one of the accepted image and sound types */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description too many expensive requests by this user or API key; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    deleteAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description an API key without the 'write' scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description no such project or asset of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description the project's settings or one of its running jobs use the asset */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3482,7 +4022,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description changes with the status, progress or outputs; send it back in If-None-Match */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3597,7 +4137,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description changes with the status, progress or outputs; send it back in If-None-Match */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {

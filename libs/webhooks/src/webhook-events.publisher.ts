@@ -64,9 +64,9 @@ export class WebhookEventsPublisher {
     });
   }
 
-  /** `output.ready` for the job's output at `combinationIndex`, once it is recorded. */
-  async publishOutputReady(jobId: string, combinationIndex: number): Promise<void> {
-    const job = await this.readJob(jobId, combinationIndex);
+  /** `output.ready` for the job's output at `combinationIndex` (and rendition), once recorded. */
+  async publishOutputReady(jobId: string, combinationIndex: number, rendition = 0): Promise<void> {
+    const job = await this.readJob(jobId, { combinationIndex, rendition });
     const output = job?.outputs[0];
     if (job && output) await this.publishOutput(job, output);
   }
@@ -84,7 +84,7 @@ export class WebhookEventsPublisher {
     });
   }
 
-  private async readJob(jobId: string, combinationIndex?: number) {
+  private async readJob(jobId: string, output?: { combinationIndex: number; rendition: number }) {
     const job = await this.prisma.processingJob.findUnique({
       where: { id: jobId },
       select: {
@@ -96,8 +96,8 @@ export class WebhookEventsPublisher {
         project: { select: { userId: true } },
         outputs: {
           select: { ...outputSelect, createdAt: true },
-          where: combinationIndex === undefined ? {} : { combinationIndex },
-          orderBy: { combinationIndex: 'asc' },
+          where: output ?? {},
+          orderBy: [{ combinationIndex: 'asc' }, { rendition: 'asc' }],
         },
       },
     });

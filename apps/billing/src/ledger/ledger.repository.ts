@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ACTIVE_JOB_STATUSES, type TransactionType } from '@app/contracts';
+import type { RecordedFile } from '../pricing/job-plan';
 import {
   Prisma,
   PrismaService,
@@ -31,8 +32,8 @@ export interface BilledJob {
   userId: string;
   status: JobStatus;
   settings: unknown;
-  /** Combination indexes of the outputs recorded in output_files. */
-  recordedIndexes: number[];
+  /** The outputs recorded in output_files: combination index and rendition. */
+  recorded: RecordedFile[];
 }
 
 export interface NewEntry {
@@ -194,7 +195,7 @@ class PrismaUserLedger implements UserLedger {
         status: true,
         settings: true,
         project: { select: { userId: true } },
-        outputs: { select: { combinationIndex: true } },
+        outputs: { select: { combinationIndex: true, rendition: true } },
       },
     });
     if (!job) return null;
@@ -203,7 +204,10 @@ class PrismaUserLedger implements UserLedger {
       userId: job.project.userId,
       status: job.status,
       settings: job.settings,
-      recordedIndexes: job.outputs.map((o) => o.combinationIndex),
+      recorded: job.outputs.map((o) => ({
+        combinationIndex: o.combinationIndex,
+        rendition: o.rendition,
+      })),
     };
   }
 

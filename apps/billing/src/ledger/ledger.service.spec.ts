@@ -117,7 +117,7 @@ describe('settling a job', () => {
     repo.addUser('u1', 100, 'PREMIUM');
     const job = repo.addJob('j', 'u1', plan('HIGH', [14, 31, 45]));
     await ledger.reserveForJob({ userId: 'u1', jobId: 'j' }); // 3 + 6 + 6 = 15
-    job.recordedIndexes = [2, 0];
+    job.recorded = [2, 0].map((combinationIndex) => ({ combinationIndex, rendition: 0 }));
     job.status = 'FAILED';
     const replies = await Promise.all(
       [1, 2, 3].map(() => ledger.settleJob({ userId: 'u1', jobId: 'j' })),
@@ -163,7 +163,7 @@ describe('the reconciler', () => {
       await ledger.reserveForJob({ userId: `owner-${id}`, jobId: id });
     }
     repo.state.jobs.get('failed')!.status = 'FAILED';
-    repo.state.jobs.get('failed')!.recordedIndexes = [1];
+    repo.state.jobs.get('failed')!.recorded = [{ combinationIndex: 1, rendition: 0 }];
     repo.state.jobs.get('cancelled')!.status = 'CANCELLED';
     repo.state.jobs.delete('gone');
     expect(await reconciler().reconcile()).toBe(3);

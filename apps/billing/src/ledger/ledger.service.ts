@@ -14,7 +14,14 @@ import {
 import { isUniqueViolation } from '@app/database';
 import { creditsMoved, requestContext } from '@app/observability';
 import { jobRefusal } from '../pricing/job-refusal';
-import { planPrice, readJobPlan, recordedPrice, UnreadableJobPlanError } from '../pricing/job-plan';
+import {
+  planBestQuality,
+  planFileCount,
+  planPrice,
+  readJobPlan,
+  recordedPrice,
+  UnreadableJobPlanError,
+} from '../pricing/job-plan';
 import { LedgerError } from './ledger-errors';
 import {
   LedgerRepository,
@@ -128,7 +135,7 @@ export class LedgerService {
         );
       }
       const plan = readPlan(job.settings);
-      const refusal = jobRefusal(account, plan.seconds.length, plan.quality, {
+      const refusal = jobRefusal(account, planFileCount(plan), planBestQuality(plan), {
         running: await ledger.runningReservedJobs(req.jobId),
       });
       if (refusal) throw refusal;
@@ -143,7 +150,7 @@ export class LedgerService {
         userId: req.userId,
         amount: -credits,
         type: 'USAGE',
-        description: `Mixing job ${req.jobId}: ${plan.seconds.length} outputs`,
+        description: `Mixing job ${req.jobId}: ${planFileCount(plan)} outputs`,
         reference: reserveRef(req.jobId),
         jobId: req.jobId,
       });
@@ -200,8 +207,8 @@ export class LedgerService {
     let charged = 0;
     let outputs = 0;
     if (reservation && job) {
-      charged = recordedPrice(readPlan(job.settings), job.recordedIndexes, reserved);
-      outputs = new Set(job.recordedIndexes).size;
+      charged = recordedPrice(readPlan(job.settings), job.recorded, reserved);
+      outputs = new Set(job.recorded.map((o) => `${o.combinationIndex}:${o.rendition}`)).size;
     }
     const refunded = reserved - charged;
     if (refunded > 0) {

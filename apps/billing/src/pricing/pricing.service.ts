@@ -3,7 +3,8 @@ import {
   BillingErrorCode,
   effectiveLicence,
   jobLicenceProblem,
-  priceOutputs,
+  bestQuality,
+  priceRenditions,
   type EstimateReply,
   type EstimateRequest,
   type LicenceCheckRequest,
@@ -30,13 +31,14 @@ export class PricingService {
 
   async estimate(req: EstimateRequest): Promise<EstimateReply> {
     const { licence, activeJobs } = await this.licenceOf(req.userId);
+    const qualities = req.renditionQualities?.length ? req.renditionQualities : [req.quality];
     const problem = jobLicenceProblem(licence, {
-      outputCount: req.outputSeconds.length,
-      quality: req.quality,
+      outputCount: req.outputSeconds.length * qualities.length,
+      quality: bestQuality(qualities),
       activeJobs,
     });
     return {
-      credits: priceOutputs(req.quality, req.outputSeconds),
+      credits: priceRenditions(qualities, req.outputSeconds),
       ...(problem ? { licenceProblem: problem } : {}),
     };
   }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import {
-  priceOutputs,
+  bestQuality,
+  plannedFileCount,
+  priceRenditions,
+  renditionQualities,
   type EstimateReply,
   type JobSnapshot,
   type SettleReply,
@@ -22,7 +25,7 @@ export class JobsBilling {
    * reservation of this plan takes. Never sent to billing.
    */
   price(snapshot: JobSnapshot): number {
-    return priceOutputs(snapshot.quality, snapshot.seconds);
+    return priceRenditions(renditionQualities(snapshot), snapshot.seconds);
   }
 
   estimate(userId: string, snapshot: JobSnapshot): Promise<EstimateReply> {
@@ -30,6 +33,7 @@ export class JobsBilling {
       userId,
       quality: snapshot.quality,
       outputSeconds: snapshot.seconds,
+      ...(snapshot.renditions?.length ? { renditionQualities: renditionQualities(snapshot) } : {}),
     });
   }
 
@@ -40,8 +44,10 @@ export class JobsBilling {
   async checkLicence(userId: string, snapshot: JobSnapshot): Promise<void> {
     await this.billing.request('licenceCheck', {
       userId,
-      outputCount: snapshot.combinations.length,
-      quality: snapshot.quality,
+      // Each rendition of each combination is a file: the licence counts them all and
+      // checks the best quality asked.
+      outputCount: plannedFileCount(snapshot),
+      quality: bestQuality(renditionQualities(snapshot)),
     });
   }
 

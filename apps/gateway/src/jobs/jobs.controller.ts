@@ -184,7 +184,10 @@ export class JobsController {
     operationId: 'getJob',
     summary: 'A job: status, progress, times, error and the outputs so far',
   })
-  @ApiOkResponse({ type: JobDto, headers: { ETag: { description: ETAG } } })
+  @ApiOkResponse({
+    type: JobDto,
+    headers: { ETag: { description: ETAG, schema: { type: 'string' } } },
+  })
   @ApiResponse({ status: 304, description: NOT_MODIFIED })
   async get(
     @CurrentUser() user: AuthUser,
@@ -219,7 +222,10 @@ export class JobsController {
   @Get('jobs/:id/outputs')
   @Authenticated('read')
   @ApiOperation({ operationId: 'listOutputs', summary: 'The outputs the job has made' })
-  @ApiOkResponse({ type: [OutputDto], headers: { ETag: { description: ETAG } } })
+  @ApiOkResponse({
+    type: [OutputDto],
+    headers: { ETag: { description: ETAG, schema: { type: 'string' } } },
+  })
   @ApiResponse({ status: 304, description: NOT_MODIFIED })
   async outputs(
     @CurrentUser() user: AuthUser,

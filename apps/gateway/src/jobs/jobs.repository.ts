@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type ProcessingJob } from '@app/database';
+import type { SnapshotClip } from '@app/contracts';
 import type { ProjectShape } from '@app/mixing';
 import type { ProjectMixSettings } from './job-planning';
 
@@ -44,7 +45,7 @@ export class JobsRepository {
   findWithOutputs(jobId: string) {
     return this.prisma.processingJob.findUniqueOrThrow({
       where: { id: jobId },
-      include: { outputs: { orderBy: { combinationIndex: 'asc' } } },
+      include: { outputs: { orderBy: [{ combinationIndex: 'asc' }, { rendition: 'asc' }] } },
     });
   }
 
@@ -76,7 +77,7 @@ export class JobsRepository {
   outputs(jobId: string) {
     return this.prisma.outputFile.findMany({
       where: { jobId },
-      orderBy: { combinationIndex: 'asc' },
+      orderBy: [{ combinationIndex: 'asc' }, { rendition: 'asc' }],
     });
   }
 
@@ -103,14 +104,18 @@ export class JobsRepository {
   }
 
   /** The project's groups, clips and mixing settings, as planning reads them. */
-  async planInput(
-    projectId: string,
-  ): Promise<{ project: ProjectShape; settings: ProjectMixSettings } | null> {
+  async planInput(projectId: string): Promise<{
+    project: ProjectShape;
+    settings: ProjectMixSettings;
+    clips: SnapshotClip[];
+  } | null> {
     const project = await this.prisma.project.findUnique({
       where: { id: projectId },
       include: {
         groups: { select: { id: true, order: true }, orderBy: { order: 'asc' } },
-        videos: { select: { id: true, groupId: true, duration: true } },
+        videos: {
+          select: { id: true, groupId: true, duration: true, caption: true, focus: true },
+        },
       },
     });
     if (!project) return null;
@@ -123,6 +128,13 @@ export class JobsRepository {
           durationSeconds: Number(v.duration),
         })),
       },
+      clips: project.videos
+        .filter((v) => v.caption || v.focus)
+        .map((v) => ({
+          videoId: v.id,
+          ...(v.caption ? { caption: v.caption } : {}),
+          ...(v.focus ? { focus: v.focus as { x: number; y: number } } : {}),
+        })),
       settings: {
         ...(project.settings as object),
         outputCount: project.outputCount,

@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { ProcessingJob } from '@app/database';
+import { plannedFileCount } from '@app/contracts';
 import type { JobVersion } from '../common/etag';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { planJob } from './job-planning';
@@ -24,12 +25,12 @@ export class JobsService {
     await this.ownedProject(userId, projectId);
     const input = await this.jobs.planInput(projectId);
     if (!input) throw new NotFoundException('project not found');
-    const planned = planJob(input.project, input.settings, 0);
+    const planned = planJob(input.project, input.settings, 0, input.clips);
     if (!planned.ok) throw new ProjectNotMixableException(planned.problem);
     const estimate = await this.billing.estimate(userId, planned.snapshot);
     return {
       credits: estimate.credits,
-      outputs: planned.snapshot.combinations.length,
+      outputs: plannedFileCount(planned.snapshot),
       combinationsAvailable: planned.available,
       ...(estimate.licenceProblem ? { licenceProblem: estimate.licenceProblem.message } : {}),
     };

@@ -78,6 +78,15 @@ export class ProjectsRepository {
     });
   }
 
+  /** The kind ('image' | 'audio') of each of these assets that belongs to the project. */
+  async assetKinds(projectId: string, ids: string[]): Promise<Map<string, string>> {
+    const rows = await this.prisma.projectAsset.findMany({
+      where: { projectId, id: { in: ids } },
+      select: { id: true, kind: true },
+    });
+    return new Map(rows.map((r) => [r.id, r.kind]));
+  }
+
   create({ groups, ...data }: NewProject): Promise<Project> {
     return this.prisma.project.create({ data: { ...data, groups: { create: groups } } });
   }

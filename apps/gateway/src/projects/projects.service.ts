@@ -28,6 +28,8 @@ export class ProjectsService {
 
   async create(userId: string, dto: CreateProjectDto): Promise<Project> {
     const settings = this.storedSettings(dto.settings);
+    // A new project has no assets yet: settings naming one are refused like a missing one.
+    await this.assertAssets(null, dto.settings);
     const groups = dto.settings.groups ?? [];
     if (new Set(groups.map((g) => g.order)).size !== groups.length) {
       throw fieldError('settings.groups', 'each group needs its own order');
@@ -58,6 +60,7 @@ export class ProjectsService {
     await this.assertIdle(userId, id);
     if (dto.settings?.groups)
       throw fieldError('settings.groups', 'groups are changed through /projects/:id/groups');
+    if (dto.settings) await this.assertAssets(id, dto.settings);
     return this.projects.update(id, {
       ...(dto.name !== undefined ? { name: dto.name } : {}),
       ...(dto.description !== undefined ? { description: dto.description } : {}),
@@ -87,6 +90,27 @@ export class ProjectsService {
     const project = await this.projects.assertOwned(userId, id);
     if (project.status === 'PROCESSING' || (await this.projects.countActiveJobs(id)) > 0) {
       throw new ConflictException(RUNNING);
+    }
+  }
+
+  /** 400 naming the field when the watermark or the music is not an asset of this kind here. */
+  private async assertAssets(projectId: string | null, settings: ProjectSettingsDto) {
+    const refs = [
+      { field: 'settings.watermark.assetId', id: settings.watermark?.assetId, kind: 'image' },
+      { field: 'settings.music.assetId', id: settings.music?.assetId, kind: 'audio' },
+    ].filter((r): r is { field: string; id: string; kind: string } => !!r.id);
+    if (!refs.length) return;
+    const kinds = projectId
+      ? await this.projects.assetKinds(
+          projectId,
+          refs.map((r) => r.id),
+        )
+      : new Map<string, string>();
+    for (const ref of refs) {
+      const kind = kinds.get(ref.id);
+      if (!kind) throw fieldError(ref.field, `no asset ${ref.id} in this project`);
+      if (kind !== ref.kind)
+        throw fieldError(ref.field, `asset ${ref.id} is not an ${ref.kind} asset`);
     }
   }
 

@@ -117,17 +117,22 @@ export class VideosController {
   @Authenticated('write')
   @ApiOperation({
     operationId: 'moveVideo',
-    summary: 'Move a video to another group of the project, or ungroup it (null)',
+    summary:
+      'Change a video: its group (null ungroups), its caption and its crop focus (null clears)',
   })
   @ApiOkResponse({ type: VideoDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'no such group in the project' })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'no such group in the project, a bad caption or focus, or nothing to change',
+  })
   async move(
     @CurrentUser() user: AuthUser,
     @Param('id') projectId: string,
     @Param('videoId') videoId: string,
     @Body() body: MoveVideoDto,
   ): Promise<VideoDto> {
-    return VideoDto.from(await this.videos.move(user.id, projectId, videoId, body.groupId));
+    return VideoDto.from(await this.videos.move(user.id, projectId, videoId, body));
   }
 
   @Delete(':videoId')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type Prisma, type VideoFile } from '@app/database';
+import { Prisma, PrismaService, type VideoFile } from '@app/database';
 import type { Page } from '../common/dto/pagination-query.dto';
 
 @Injectable()
@@ -46,6 +46,25 @@ export class VideosRepository {
 
   setGroup(videoId: string, groupId: string | null): Promise<VideoFile> {
     return this.prisma.videoFile.update({ where: { id: videoId }, data: { groupId } });
+  }
+
+  /** The clip's group, caption and focus point, as given (null clears). */
+  update(
+    videoId: string,
+    change: {
+      groupId?: string | null;
+      caption?: string | null;
+      focus?: { x: number; y: number } | null;
+    },
+  ): Promise<VideoFile> {
+    const { focus, ...rest } = change;
+    return this.prisma.videoFile.update({
+      where: { id: videoId },
+      data: {
+        ...rest,
+        ...(focus !== undefined ? { focus: focus ?? Prisma.DbNull } : {}),
+      },
+    });
   }
 
   async delete(videoId: string): Promise<void> {

@@ -38,7 +38,9 @@ describe('VideosService', () => {
     const { service, projects, videos, project } = setup();
     const theirs = projects.add({ userId: 'u2' });
     const v = videos.add(theirs.id);
-    await expect(service.move('u1', theirs.id, v.id, null)).rejects.toThrow('project not found');
+    await expect(service.move('u1', theirs.id, v.id, { groupId: null })).rejects.toThrow(
+      'project not found',
+    );
     await expect(service.remove('u1', theirs.id, v.id)).rejects.toThrow(NotFoundException);
     await expect(service.list('u1', theirs.id, { page: 1, limit: 20 })).rejects.toThrow(
       NotFoundException,
@@ -51,8 +53,8 @@ describe('VideosService', () => {
     const { service, groups, videos, project } = setup();
     const g = groups.add(project.id, 'Hooks', 0);
     const v = videos.add(project.id);
-    expect((await service.move('u1', project.id, v.id, g.id)).groupId).toBe(g.id);
-    expect((await service.move('u1', project.id, v.id, null)).groupId).toBeNull();
+    expect((await service.move('u1', project.id, v.id, { groupId: g.id })).groupId).toBe(g.id);
+    expect((await service.move('u1', project.id, v.id, { groupId: null })).groupId).toBeNull();
   });
 
   it('refuses a group of another project with 400 naming groupId', async () => {
@@ -60,7 +62,9 @@ describe('VideosService', () => {
     const other = projects.add({ userId: 'u1' });
     const g = groups.add(other.id, 'elsewhere', 0);
     const v = videos.add(project.id);
-    const err = await service.move('u1', project.id, v.id, g.id).catch((e: unknown) => e);
+    const err = await service
+      .move('u1', project.id, v.id, { groupId: g.id })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BadRequestException);
     expect((err as BadRequestException).getResponse()).toMatchObject({
       details: [{ field: 'groupId' }],

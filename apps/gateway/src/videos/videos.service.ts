@@ -65,6 +65,13 @@ function fieldError(status: number, field: string, message: string): HttpExcepti
   }
 }
 
+/** What PATCH /videos/:videoId changes (absent: unchanged; null: cleared). */
+export interface VideoChange {
+  groupId?: string | null;
+  caption?: string | null;
+  focus?: { x: number; y: number } | null;
+}
+
 @Injectable()
 export class VideosService {
   private readonly logger = new Logger(VideosService.name);
@@ -181,15 +188,27 @@ export class VideosService {
     return { items, total, page: query.page, limit: query.limit };
   }
 
+  /** Changes the fields given: group, caption, crop focus (null clears each). */
   async move(
     userId: string,
     projectId: string,
     videoId: string,
-    groupId: string | null,
+    change: VideoChange,
   ): Promise<VideoFile> {
     await this.ownedVideo(userId, projectId, videoId);
+    const { groupId, caption, focus } = change;
+    if (groupId === undefined && caption === undefined && focus === undefined) {
+      throw fieldError(400, 'groupId', 'give groupId, caption or focus');
+    }
     if (groupId) await this.groupInProject(projectId, groupId);
-    return this.videos.setGroup(videoId, groupId);
+    if (caption === undefined && focus === undefined) {
+      return this.videos.setGroup(videoId, groupId ?? null);
+    }
+    return this.videos.update(videoId, {
+      ...(groupId !== undefined ? { groupId } : {}),
+      ...(caption !== undefined ? { caption: caption?.trim() || null } : {}),
+      ...(focus !== undefined ? { focus: focus ? { x: focus.x, y: focus.y } : null } : {}),
+    });
   }
 
   async remove(userId: string, projectId: string, videoId: string): Promise<void> {

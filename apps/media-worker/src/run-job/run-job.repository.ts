@@ -9,7 +9,7 @@ const jobWithSources = {
       videos: true,
     },
   },
-  outputs: { select: { combinationIndex: true } },
+  outputs: { select: { combinationIndex: true, rendition: true } },
 } satisfies Prisma.ProcessingJobInclude;
 
 /** A job as rendering needs it: its project's sources, its outputs so far, its parsed plan. */
@@ -29,5 +29,14 @@ export class RunJobRepository {
       include: jobWithSources,
     });
     return job && { ...job, snapshot: parseJobSnapshot(job.settings) };
+  }
+
+  /** Where the project's asset is stored (null when it was deleted). */
+  async assetPath(projectId: string, assetId: string): Promise<string | null> {
+    const asset = await this.prisma.projectAsset.findFirst({
+      where: { id: assetId, projectId },
+      select: { path: true },
+    });
+    return asset?.path ?? null;
   }
 }

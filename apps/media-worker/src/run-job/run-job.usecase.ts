@@ -14,10 +14,11 @@ import {
   namedClips,
   outputNames,
   type MixedOutput,
+  type MixingSettings,
   type MixSource,
 } from '@app/mixing';
 import { STORAGE, storageKeys, type CachedFile, type Storage } from '@app/storage';
-import { InvalidJobSnapshotError } from '@app/contracts';
+import { InvalidJobSnapshotError, plannedFileCount, renditionQualities } from '@app/contracts';
 import { clientFailureMessage } from './failure-message';
 import { JobLifecycle } from '@app/jobs';
 import { WebhookEventsPublisher } from '@app/webhooks';
@@ -122,20 +123,36 @@ export class RunJob {
   ): Promise<void> {
     const { snapshot } = job;
     const userId = job.project.userId;
-    const done = new Set(job.outputs.map((o) => o.combinationIndex));
+    const renditions = renditionQualities(snapshot).length;
+    const total = plannedFileCount(snapshot);
+    // Each output is a combination in a rendition; a combination is done when all of its are.
+    const doneOutputs = new Set(job.outputs.map((o) => `${o.combinationIndex}:${o.rendition}`));
+    const done = new Set(
+      snapshot.combinations
+        .map((_, i) => i)
+        .filter((i) =>
+          Array.from({ length: renditions }, (_, r) => `${i}:${r}`).every((k) =>
+            doneOutputs.has(k),
+          ),
+        ),
+    );
     const reporter = new ProgressReporter(
       job.id,
-      snapshot.combinations.length,
+      total,
       this.lifecycle,
       this.events,
       stop,
-      done.size,
+      doneOutputs.size,
     );
     // A resumed job's engine reports progress over what is left; the job's covers the whole.
-    const base = (100 * done.size) / Math.max(1, snapshot.combinations.length);
+    const base = (100 * doneOutputs.size) / Math.max(1, total);
     const needed = new Set(snapshot.combinations.filter((_, i) => !done.has(i)).flat());
     const held: CachedFile[] = [];
-    const sources = await this.sources(job, needed, signal, held);
+    const settings = await this.creativeSettings(job, signal, held);
+    const sources = await this.sources(job, needed, signal, held).catch((e: unknown) => {
+      for (const file of held.splice(0)) file.release();
+      throw e;
+    });
     await mkdir(outputDir, { recursive: true });
     const mezzanines = this.files.mezzanines(userId, job.projectId, `${outputDir}.work`);
     const engine = new MixingEngine({
@@ -146,20 +163,23 @@ export class RunJob {
     const request = {
       combinations: snapshot.combinations,
       sources,
-      settings: snapshot,
+      settings,
       orientationVideoId: snapshot.orientationVideoId,
     };
-    const profile = engine.profileFor(request);
-    // Names of the whole plan (not only what is left), so a resumed job names alike.
-    const names = outputNames({
-      template: snapshot.outputNameTemplate,
-      projectName: job.project.name,
-      jobId: job.id,
-      createdAt: job.createdAt,
-      aspectRatio: profile.aspectRatio,
-      extension: profile.extension,
-      combinations: namedClips(snapshot.combinations, job.project.videos, job.project.groups),
-    });
+    // Names of the whole plan (not only what is left), so a resumed job names alike; with
+    // several renditions each name ends in its rendition (-r0, -r1…) so they stay unique.
+    const clips = namedClips(snapshot.combinations, job.project.videos, job.project.groups);
+    const names = engine.profilesFor(request).map((profile, r) =>
+      outputNames({
+        template: snapshot.outputNameTemplate,
+        projectName: job.project.name,
+        jobId: job.id,
+        createdAt: job.createdAt,
+        aspectRatio: profile.aspectRatio,
+        extension: profile.extension,
+        combinations: clips,
+      }).map((name) => (renditions > 1 ? name.replace(/(\.[a-z0-9]+)?$/i, `-r${r}$1`) : name)),
+    );
     // One first frame per first clip: outputs that open with the same clip share it.
     const frames = new PosterFrames(this.ffmpeg.runner, path.join(`${outputDir}.work`, 'posters'));
     try {
@@ -168,19 +188,21 @@ export class RunJob {
         job: { jobId: job.id, projectName: job.project.name, createdAt: job.createdAt },
         outputDir,
         skip: done,
+        skipOutputs: doneOutputs,
         signal,
         onProgress: (p) => reporter.report(base + ((100 - base) * p) / 100),
         onOutput: async (output) => {
           const stored = await this.store(job, output, signal, frames);
           const recorded = await this.lifecycle.recordOutput(job.id, {
             combinationIndex: output.combinationIndex,
+            rendition: output.rendition,
             filename: output.filename,
             path: stored.location,
             size: stored.size,
             durationSeconds: output.durationSeconds,
             metadata: output.metadata,
             sourceFiles: output.sourceVideoIds,
-            name: names[output.combinationIndex],
+            name: names[output.rendition][output.combinationIndex],
             sha256: stored.sha256,
             ...(stored.poster ? { posterPath: stored.poster } : {}),
           });
@@ -193,7 +215,7 @@ export class RunJob {
           reporter.outputRecorded();
           // output.ready now; settling the job publishes it again if this one was lost.
           await this.webhookEvents
-            .publishOutputReady(job.id, output.combinationIndex)
+            .publishOutputReady(job.id, output.combinationIndex, output.rendition)
             .catch((e: Error) => this.logger.warn(`output.ready not queued yet: ${e.message}`));
         },
       });
@@ -239,6 +261,41 @@ export class RunJob {
     return { ...stored, sha256, poster };
   }
 
+  /**
+   * The snapshot as the engine reads it: the watermark's and the music's asset ids resolved to
+   * local files (pinned in `held` until the render ends). An asset deleted since the job was
+   * created fails the job: no delivery can render it.
+   */
+  private async creativeSettings(
+    job: JobToRun,
+    signal: AbortSignal,
+    held: CachedFile[],
+  ): Promise<MixingSettings> {
+    const { watermark, music, clips: _clips, ...rest } = job.snapshot;
+    const local = async (assetId: string) => {
+      const location = await this.jobs.assetPath(job.projectId, assetId);
+      if (!location) {
+        throw new MediaProbeError(
+          'NOT_A_VIDEO',
+          `the asset ${assetId} of the job no longer exists`,
+        );
+      }
+      const file = await this.files.source(location, signal);
+      held.push(file);
+      return file.path;
+    };
+    const settings: MixingSettings = { ...rest };
+    if (watermark) {
+      const { assetId, ...style } = watermark;
+      settings.watermark = { ...style, path: await local(assetId) };
+    }
+    if (music) {
+      const { assetId, ...options } = music;
+      settings.music = { ...options, path: await local(assetId) };
+    }
+    return settings;
+  }
+
   /** Each needed source as a local file (pinned in `held` until the render ends). */
   private async sources(
     job: JobToRun,
@@ -247,6 +304,10 @@ export class RunJob {
     held: CachedFile[],
   ): Promise<MixSource[]> {
     const videos = job.project.videos.filter((v) => needed.has(v.id));
+    // Captions and focus points as frozen with the job (later edits do not change it).
+    const creative = new Map(
+      (job.snapshot.clips ?? []).map(({ videoId, ...clip }) => [videoId, clip]),
+    );
     if (videos.length !== needed.size) {
       throw new MediaProbeError('NOT_A_VIDEO', 'a video of the plan no longer exists');
     }
@@ -259,6 +320,7 @@ export class RunJob {
           path: file.path,
           originalName: v.originalName,
           info: await probe(file.path, { signal }),
+          ...(creative.has(v.id) ? { creative: creative.get(v.id) } : {}),
         };
       }),
     );
@@ -281,7 +343,7 @@ export class RunJob {
       status,
       progress,
       outputsDone,
-      outputsTotal: job.snapshot.combinations.length,
+      outputsTotal: plannedFileCount(job.snapshot),
     });
   }
 }

@@ -90,6 +90,16 @@ export class EstimateRequest {
   @Min(0, { each: true })
   @Type(() => Number)
   outputSeconds!: number[];
+  /**
+   * The quality of each rendition (issue 17), when the job renders several: every output is
+   * priced once per rendition at its quality, the licence checks seconds × renditions outputs
+   * at the best of them; `quality` is then ignored.
+   */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(16)
+  @IsIn(QUALITIES, { each: true })
+  renditionQualities?: Quality[];
 }
 
 export interface BalanceReply {

@@ -26,3 +26,11 @@ export function creditsForOutput(quality: Quality, seconds: number): number {
 export function priceOutputs(quality: Quality, seconds: readonly number[]): number {
   return seconds.reduce((sum, s) => sum + creditsForOutput(quality, s), 0);
 }
+
+/**
+ * Pure: the credits of a plan rendered in several renditions: every output once per rendition,
+ * each priced at its rendition's quality (one rendition: priceOutputs).
+ */
+export function priceRenditions(qualities: readonly Quality[], seconds: readonly number[]): number {
+  return qualities.reduce((sum, q) => sum + priceOutputs(q, seconds), 0);
+}

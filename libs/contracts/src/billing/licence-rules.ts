@@ -37,6 +37,11 @@ export const LICENCES: Readonly<Record<LicenceType, LicenceLimits>> = {
 
 const QUALITY_RANK: Readonly<Record<Quality, number>> = { LOW: 0, MEDIUM: 1, HIGH: 2, ULTRA: 3 };
 
+/** Pure: the best of several qualities (a job's renditions are checked by their best). */
+export function bestQuality(qualities: readonly Quality[]): Quality {
+  return qualities.reduce((best, q) => (QUALITY_RANK[q] > QUALITY_RANK[best] ? q : best));
+}
+
 export interface EffectiveLicence {
   type: LicenceType;
   limits: LicenceLimits;

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsBoolean,
@@ -9,6 +10,7 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  Max,
   Min,
   ValidateBy,
   ValidateNested,
@@ -26,6 +28,72 @@ const isStringMatrix = (value: unknown): boolean =>
   value.every(
     (row) => Array.isArray(row) && row.length > 0 && row.every((id) => typeof id === 'string'),
   );
+
+/** Renditions a job may render at most (each one is a full set of outputs). */
+export const MAX_RENDITIONS = 4;
+
+/** One shape and format of every output of a job (issue 17). */
+export class SnapshotRendition {
+  @IsOptional() @IsIn(ASPECT_RATIOS) aspectRatio?: AspectRatio;
+  @IsIn(OUTPUT_FORMATS) format!: OutputFormat;
+  @IsIn(QUALITIES) quality!: Quality;
+  @IsOptional() @IsIn([30, 60, 'source']) fps?: 30 | 60 | 'source';
+  @IsOptional() @IsIn(['h264', 'hevc']) codec?: 'h264' | 'hevc';
+}
+
+class SnapshotLoudness {
+  @IsOptional() @IsNumber() @Min(-70) @Max(-5) targetLufs?: number;
+  @IsOptional() @IsNumber() @Min(-9) @Max(0) truePeakDb?: number;
+}
+
+class SnapshotFades {
+  @IsNumber() @Min(0) @Max(5) seconds!: number;
+}
+
+class SnapshotTransition {
+  @IsIn(['cut', 'fade', 'crossfade']) type!: 'cut' | 'fade' | 'crossfade';
+  @IsOptional() @IsNumber() @Min(0) @Max(5) seconds?: number;
+}
+
+/** The logo, by the id of the project's image asset (the worker fetches it). */
+export class SnapshotWatermark {
+  @IsString() assetId!: string;
+  @IsOptional()
+  @IsIn(['top-left', 'top-right', 'bottom-left', 'bottom-right'])
+  position?: 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
+  @IsOptional() @IsNumber() @Min(0) @Max(1) x?: number;
+  @IsOptional() @IsNumber() @Min(0) @Max(1) y?: number;
+  @IsOptional() @IsNumber() @Min(0) @Max(1) scale?: number;
+  @IsOptional() @IsNumber() @Min(0) @Max(1) opacity?: number;
+  @IsOptional() @IsNumber() @Min(0) @Max(0.5) margin?: number;
+}
+
+class SnapshotCaptionStyle {
+  @IsOptional() @IsNumber() @Min(0) @Max(0.5) fontSize?: number;
+  @IsOptional() @IsString() color?: string;
+  @IsOptional() @IsBoolean() box?: boolean;
+  @IsOptional() @IsIn(['top', 'middle', 'bottom']) position?: 'top' | 'middle' | 'bottom';
+}
+
+/** The background music, by the id of the project's audio asset. */
+export class SnapshotMusic {
+  @IsString() assetId!: string;
+  @IsOptional() @IsNumber() @Min(0) @Max(4) volume?: number;
+  @IsOptional() @IsBoolean() duck?: boolean;
+  @IsOptional() @IsNumber() @Min(0) @Max(30) fadeOutSeconds?: number;
+}
+
+class SnapshotFocus {
+  @IsNumber() @Min(0) @Max(1) x!: number;
+  @IsNumber() @Min(0) @Max(1) y!: number;
+}
+
+/** A clip's own creative input, frozen with the job (by video id). */
+export class SnapshotClip {
+  @IsString() videoId!: string;
+  @IsOptional() @IsString() caption?: string;
+  @IsOptional() @ValidateNested() @Type(() => SnapshotFocus) focus?: { x: number; y: number };
+}
 
 class SnapshotMetadata {
   @IsOptional() @IsObject() static?: Record<string, string>;
@@ -65,6 +133,50 @@ export class JobSnapshotV1 {
   @IsOptional() @IsString() orientationVideoId?: string;
   /** The project's outputNameTemplate when the job was created (absent: the default). */
   @IsOptional() @IsString() outputNameTemplate?: string;
+
+  // The creative layer (issue 17), all optional: snapshots written before it have none and
+  // render as before (one rendition from outputFormat, quality, aspectRatio).
+  /** Every output is rendered once per rendition; absent: one, from the fields above. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_RENDITIONS)
+  @ValidateNested({ each: true })
+  @Type(() => SnapshotRendition)
+  renditions?: SnapshotRendition[];
+  @IsOptional() @ValidateNested() @Type(() => SnapshotLoudness) loudness?: SnapshotLoudness;
+  @IsOptional() @IsIn(['pad', 'blur', 'crop']) fill?: 'pad' | 'blur' | 'crop';
+  @IsOptional() @ValidateNested() @Type(() => SnapshotFades) fades?: SnapshotFades;
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SnapshotTransition)
+  transition?: SnapshotTransition;
+  @IsOptional() @ValidateNested() @Type(() => SnapshotWatermark) watermark?: SnapshotWatermark;
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SnapshotCaptionStyle)
+  captions?: SnapshotCaptionStyle;
+  @IsOptional() @ValidateNested() @Type(() => SnapshotMusic) music?: SnapshotMusic;
+  /** Captions and focus points of the plan's clips that have any, as when the job was created. */
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => SnapshotClip)
+  clips?: SnapshotClip[];
+}
+
+/** Pure: the quality of each rendition the job renders (one: the job's own quality). */
+export function renditionQualities(snapshot: Pick<JobSnapshotV1, 'quality' | 'renditions'>) {
+  return snapshot.renditions?.length
+    ? snapshot.renditions.map((r) => r.quality)
+    : [snapshot.quality];
+}
+
+/** Pure: the files a job makes: one per combination and rendition. */
+export function plannedFileCount(
+  snapshot: Pick<JobSnapshotV1, 'quality' | 'renditions' | 'combinations'>,
+): number {
+  return snapshot.combinations.length * renditionQualities(snapshot).length;
 }
 
 /** The current snapshot shape. */

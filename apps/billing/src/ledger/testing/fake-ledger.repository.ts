@@ -24,7 +24,7 @@ const clone = (s: State): State => ({
   entries: s.entries.map((e) => ({ ...e })),
   settlements: new Map(s.settlements),
   jobs: new Map(
-    [...s.jobs].map(([k, v]) => [k, { ...v, recordedIndexes: [...v.recordedIndexes] }]),
+    [...s.jobs].map(([k, v]) => [k, { ...v, recorded: v.recorded.map((r) => ({ ...r })) }]),
   ),
 });
 
@@ -49,7 +49,11 @@ export class FakeLedgerRepository implements Pick<LedgerRepository, keyof Ledger
     status: JobStatus = 'PENDING',
     recordedIndexes: number[] = [],
   ): BilledJob {
-    const job = { id, userId, status, settings, recordedIndexes };
+    const recorded = recordedIndexes.map((combinationIndex) => ({
+      combinationIndex,
+      rendition: 0,
+    }));
+    const job = { id, userId, status, settings, recorded };
     this.state.jobs.set(id, job);
     return job;
   }

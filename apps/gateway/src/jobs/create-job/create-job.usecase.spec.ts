@@ -1,8 +1,7 @@
-import { ConflictException, ForbiddenException, ServiceUnavailableException } from '@nestjs/common';
-import { ACTIVE_JOB_STATUSES, type JobSnapshot, type ProjectStatus } from '@app/contracts';
+import { ForbiddenException, ServiceUnavailableException } from '@nestjs/common';
+import { type JobSnapshot, type ProjectStatus } from '@app/contracts';
 import type { ProcessingJob } from '@app/database';
 import {
-  ActiveJobExistsError,
   canTransition,
   leavesProjectAsBefore,
   projectStatusAfter,
@@ -28,9 +27,6 @@ class FakeLifecycle {
   private before: ProjectStatus = 'DRAFT';
 
   async create(job: NewJob): Promise<ProcessingJob> {
-    if ([...this.jobs.values()].some((j) => ACTIVE_JOB_STATUSES.includes(j.status))) {
-      throw new ActiveJobExistsError(job.projectId);
-    }
     const created = {
       id: `job-${this.next++}`,
       projectId: job.projectId,
@@ -151,12 +147,12 @@ describe('creating a job', () => {
     expect(reserved).toHaveLength(1);
   });
 
-  it('refuses a second job while one is active (409)', async () => {
-    const { useCase } = setup();
-    await useCase.execute({ userId: USER, projectId: PROJECT });
-    await expect(useCase.execute({ userId: USER, projectId: PROJECT })).rejects.toBeInstanceOf(
-      ConflictException,
-    );
+  it('starts a second job while one is active (the licence limit is billing’s)', async () => {
+    const { useCase, lifecycle } = setup();
+    const first = await useCase.execute({ userId: USER, projectId: PROJECT });
+    const second = await useCase.execute({ userId: USER, projectId: PROJECT });
+    expect(second.id).not.toBe(first.id);
+    expect([...lifecycle.jobs.values()].map((j) => j.status)).toEqual(['PENDING', 'PENDING']);
   });
 
   it('when billing refuses the reservation: the job is removed and the project status restored', async () => {

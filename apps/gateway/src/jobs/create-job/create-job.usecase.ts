@@ -1,5 +1,4 @@
 import {
-  ConflictException,
   HttpException,
   Injectable,
   Logger,
@@ -9,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { createHash, randomInt } from 'node:crypto';
 import type { ProcessingJob } from '@app/database';
-import { ActiveJobExistsError, JobLifecycle, JobProjectGoneError, type NewJob } from '@app/jobs';
+import { JobLifecycle, JobProjectGoneError, type NewJob } from '@app/jobs';
 import { ProjectsRepository } from '../../projects/projects.repository';
 import { JobQueuePublisher } from '../job-queue.publisher';
 import { planJob } from '../job-planning';
@@ -74,7 +73,7 @@ export class CreateJob {
     const input = await this.jobs.planInput(projectId);
     if (!input) throw new NotFoundException('project not found');
     const seed = command.seed ?? randomInt(0, 2 ** 31 - 1);
-    const planned = planJob(input.project, input.settings, seed);
+    const planned = planJob(input.project, input.settings, seed, input.clips);
     if (!planned.ok) throw new ProjectNotMixableException(planned.problem);
     const { snapshot } = planned;
     await this.billing.checkLicence(userId, snapshot);
@@ -111,7 +110,6 @@ export class CreateJob {
     try {
       return await this.lifecycle.create(job);
     } catch (e) {
-      if (e instanceof ActiveJobExistsError) throw new ConflictException(e.message);
       if (e instanceof JobProjectGoneError) throw new NotFoundException(e.message);
       throw e;
     }

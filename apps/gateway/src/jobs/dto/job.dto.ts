@@ -15,6 +15,13 @@ export class OutputDto {
   @ApiProperty({ type: [String], description: 'source video ids, in play order' })
   sourceFiles!: string[];
   @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) createdAt!: Date;
+  @ApiProperty({ example: 0, description: 'its combination’s index in the plan' })
+  combinationIndex!: number;
+  @ApiProperty({
+    example: 0,
+    description: 'the index of its rendition in the settings’ renditions (0 with one)',
+  })
+  rendition!: number;
 
   static from(o: OutputFile): OutputDto {
     return {
@@ -25,6 +32,8 @@ export class OutputDto {
       metadata: o.metadata as Record<string, string>,
       sourceFiles: o.sourceFiles as string[],
       createdAt: o.createdAt,
+      combinationIndex: o.combinationIndex,
+      rendition: o.rendition,
     };
   }
 }
@@ -72,7 +81,11 @@ export class JobPageDto {
 
 export class EstimateDto {
   @ApiProperty({ example: 20, description: 'credits the job would reserve' }) credits!: number;
-  @ApiProperty({ example: 10, description: 'outputs the job would render' }) outputs!: number;
+  @ApiProperty({
+    example: 10,
+    description: 'files the job would render: combinations × renditions',
+  })
+  outputs!: number;
   @ApiProperty({ example: 27, description: 'distinct combinations the project allows' })
   combinationsAvailable!: number;
   @ApiPropertyOptional({

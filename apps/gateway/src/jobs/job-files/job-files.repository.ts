@@ -9,7 +9,7 @@ export class JobFilesRepository {
   outputs(jobId: string) {
     return this.prisma.outputFile.findMany({
       where: { jobId },
-      orderBy: { combinationIndex: 'asc' },
+      orderBy: [{ combinationIndex: 'asc' }, { rendition: 'asc' }],
     });
   }
 

@@ -53,7 +53,7 @@ export class PlanJob {
     ]);
     if (!input || !labels) throw new NotFoundException('project not found');
     const chosen = seed ?? randomInt(0, 2 ** 31 - 1);
-    const planned = planJob(input.project, input.settings, chosen);
+    const planned = planJob(input.project, input.settings, chosen, input.clips);
     if (!planned.ok) throw new ProjectNotMixableException(planned.problem);
     const { snapshot } = planned;
     const estimate = await this.billing.estimate(userId, snapshot);

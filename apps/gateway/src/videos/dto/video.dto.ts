@@ -16,6 +16,19 @@ export class VideoDto {
   resolution!: string;
   @ApiProperty({ type: String, nullable: true, example: null }) groupId!: string | null;
   @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) uploadedAt!: Date;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Shop the drop',
+    description: 'drawn on the clip',
+  })
+  caption!: string | null;
+  @ApiProperty({
+    nullable: true,
+    example: { x: 0.5, y: 0.3 },
+    description: 'the point `fill: crop` keeps in view',
+  })
+  focus!: { x: number; y: number } | null;
 
   static from(v: VideoFile): VideoDto {
     return {
@@ -27,6 +40,8 @@ export class VideoDto {
       resolution: v.resolution,
       groupId: v.groupId,
       uploadedAt: v.uploadedAt,
+      caption: v.caption ?? null,
+      focus: (v.focus as { x: number; y: number } | null) ?? null,
     };
   }
 }
