@@ -15,4 +15,6 @@ process.env.AUTH_RATE_LIMIT = process.env.AUTH_RATE_LIMIT ?? '1000';
 process.env.UPLOAD_TMP_DIR = mkdtempSync(path.join(tmpdir(), 'vmp-spool-'));
 process.env.WORKER_METRICS_PORT = process.env.WORKER_METRICS_PORT ?? '0';
 process.env.EXPENSIVE_RATE_LIMIT = process.env.EXPENSIVE_RATE_LIMIT ?? '10000';
+// Tests build several projects at once; intake-limits sets its own (small) cap.
+process.env.MAX_CONCURRENT_UPLOADS_PER_USER = process.env.MAX_CONCURRENT_UPLOADS_PER_USER ?? '100';
 process.env.JWT_SECRET = randomBytes(32).toString('base64url');
