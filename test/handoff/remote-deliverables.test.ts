@@ -4,12 +4,9 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
-import { startBilling, type TestBilling } from '../support/billing';
-import { startWorker, type TestWorker } from '../support/worker';
 import { fund, registerUser } from '../support/factories';
 import { isFinal, mixableProject, waitForJob } from '../support/mixing-project';
+import { useSystem } from '../support/system';
 
 // Every file of this test lives in the NATS Object Store: the archive and the posters read
 // through the Storage interface, never from a local path.
@@ -17,23 +14,7 @@ process.env.STORAGE_DRIVER = 'nats';
 
 jest.setTimeout(180_000);
 
-let db: TestDatabase;
-let gw: TestGateway;
-let billing: TestBilling;
-let worker: TestWorker;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  billing = await startBilling();
-  gw = await startGateway();
-  worker = await startWorker();
-});
-afterAll(async () => {
-  await worker?.close();
-  await gw?.close();
-  await billing?.close();
-  await db?.drop();
-});
+const sys = useSystem({ billing: true, worker: true });
 
 const binary = (r: request.Response, cb: (e: Error | null, b: Buffer) => void) => {
   const chunks: Buffer[] = [];
@@ -42,24 +23,24 @@ const binary = (r: request.Response, cb: (e: Error | null, b: Buffer) => void) =
 };
 
 it('archives and posters work with the NATS Object Store driver', async () => {
-  const { token, user } = await registerUser(gw.server);
-  await fund(db.prisma, user.id, 100);
+  const { token, user } = await registerUser(sys.gw.server);
+  await fund(sys.db.prisma, user.id, 100);
   const auth = { Authorization: `Bearer ${token}` };
-  const projectId = await mixableProject(gw, token);
-  const created = await request(gw.server)
+  const projectId = await mixableProject(sys.gw, token);
+  const created = await request(sys.gw.server)
     .post(`/api/v1/projects/${projectId}/jobs`)
     .set(auth)
     .expect(202);
-  const job = await waitForJob(gw, token, created.body.id, isFinal);
+  const job = await waitForJob(sys.gw, token, created.body.id, isFinal);
   expect(job.status).toBe('COMPLETED');
-  const manifest = await request(gw.server)
+  const manifest = await request(sys.gw.server)
     .get(`/api/v1/jobs/${job.id}/manifest`)
     .set(auth)
     .expect(200);
   const outputs = manifest.body.outputs as { id: string; name: string; sha256: string }[];
   expect(outputs).toHaveLength(4);
 
-  const zip = await request(gw.server)
+  const zip = await request(sys.gw.server)
     .get(`/api/v1/jobs/${job.id}/archive`)
     .set(auth)
     .buffer(true)
@@ -73,7 +54,7 @@ it('archives and posters work with the NATS Object Store driver', async () => {
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(o.sha256);
   }
 
-  const poster = await request(gw.server)
+  const poster = await request(sys.gw.server)
     .get(`/api/v1/outputs/${outputs[0].id}/poster`)
     .set(auth)
     .buffer(true)
