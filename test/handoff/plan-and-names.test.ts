@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createProject, fund, projectSettings, registerUser } from '../support/factories';
-import { isFinal, mixableProject, waitForJob } from '../support/mixing-project';
+import { completedJob, isFinal, mixableProject, waitForJob } from '../support/mixing-project';
 import { useSystem } from '../support/system';
 
 jest.setTimeout(180_000);
@@ -128,16 +128,7 @@ describe('the outputNameTemplate setting', () => {
     const projectId = await mixableProject(sys.gw, token, {
       settings: { outputNameTemplate: '../Été/{project}:{date}' },
     });
-    const created = await request(sys.gw.server)
-      .post(`/api/v1/projects/${projectId}/jobs`)
-      .set(auth)
-      .expect(202);
-    const job = await waitForJob(sys.gw, token, created.body.id, isFinal);
-    expect(job.status).toBe('COMPLETED');
-    const manifest = await request(sys.gw.server)
-      .get(`/api/v1/jobs/${job.id}/manifest`)
-      .set(auth)
-      .expect(200);
+    const { job, manifest } = await completedJob(sys.gw, token, projectId);
     const names = manifest.body.outputs.map((o: { name: string }) => o.name) as string[];
     const day = new Date(job.createdAt).toISOString().slice(0, 10);
     expect(names).toEqual([

@@ -5,7 +5,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fund, registerUser } from '../support/factories';
-import { isFinal, mixableProject, waitForJob } from '../support/mixing-project';
+import { completedJob, mixableProject } from '../support/mixing-project';
+import { binaryBody } from '../support/http';
 import { useSystem } from '../support/system';
 
 // Every file of this test lives in the NATS Object Store: the archive and the posters read
@@ -16,27 +17,12 @@ jest.setTimeout(180_000);
 
 const sys = useSystem({ billing: true, worker: true });
 
-const binary = (r: request.Response, cb: (e: Error | null, b: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  r.on('data', (c: Buffer) => chunks.push(c));
-  r.on('end', () => cb(null, Buffer.concat(chunks)));
-};
-
 it('archives and posters work with the NATS Object Store driver', async () => {
   const { token, user } = await registerUser(sys.gw.server);
   await fund(sys.db.prisma, user.id, 100);
   const auth = { Authorization: `Bearer ${token}` };
   const projectId = await mixableProject(sys.gw, token);
-  const created = await request(sys.gw.server)
-    .post(`/api/v1/projects/${projectId}/jobs`)
-    .set(auth)
-    .expect(202);
-  const job = await waitForJob(sys.gw, token, created.body.id, isFinal);
-  expect(job.status).toBe('COMPLETED');
-  const manifest = await request(sys.gw.server)
-    .get(`/api/v1/jobs/${job.id}/manifest`)
-    .set(auth)
-    .expect(200);
+  const { job, manifest } = await completedJob(sys.gw, token, projectId);
   const outputs = manifest.body.outputs as { id: string; name: string; sha256: string }[];
   expect(outputs).toHaveLength(4);
 
@@ -44,7 +30,7 @@ it('archives and posters work with the NATS Object Store driver', async () => {
     .get(`/api/v1/jobs/${job.id}/archive`)
     .set(auth)
     .buffer(true)
-    .parse(binary)
+    .parse(binaryBody)
     .expect(200);
   const dir = await mkdtemp(path.join(tmpdir(), 'vmp-zip-'));
   await writeFile(path.join(dir, 'job.zip'), zip.body as Buffer);
@@ -58,7 +44,7 @@ it('archives and posters work with the NATS Object Store driver', async () => {
     .get(`/api/v1/outputs/${outputs[0].id}/poster`)
     .set(auth)
     .buffer(true)
-    .parse(binary)
+    .parse(binaryBody)
     .expect(200);
   expect((poster.body as Buffer).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
 });
