@@ -1,11 +1,9 @@
 import request from 'supertest';
 import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
-import { startBilling, type TestBilling } from '../support/billing';
 import { fund, registerUser } from '../support/factories';
 import { mixableProject } from '../support/mixing-project';
 import { ACTIVE_JOB_STATUSES } from '@app/contracts';
+import { useSystem } from '../support/system';
 
 // Starts through the real gateway and billing (no worker: accepted jobs stay PENDING).
 process.env.BILLING_TIMEOUT_MS = '1500';
@@ -13,35 +11,22 @@ process.env.BILLING_RECONCILE_INTERVAL_MS = '0';
 
 jest.setTimeout(120_000);
 
-let db: TestDatabase;
-let gw: TestGateway;
-let billing: TestBilling;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  billing = await startBilling();
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await gw?.close();
-  await billing?.close();
-  await db?.drop();
-});
+const sys = useSystem({ billing: true });
 
 const credits = async (userId: string) =>
-  (await db.prisma.user.findUniqueOrThrow({ where: { id: userId } })).credits;
+  (await sys.db.prisma.user.findUniqueOrThrow({ where: { id: userId } })).credits;
 
 describe('starting jobs: billing decides', () => {
   it('runs one job at a time on a FREE licence: of 5 parallel starts in 5 projects exactly one is accepted', async () => {
-    const { token, user } = await registerUser(gw.server);
-    await fund(db.prisma, user.id, 100, 'FREE');
+    const { token, user } = await registerUser(sys.gw.server);
+    await fund(sys.db.prisma, user.id, 100, 'FREE');
     const auth = { Authorization: `Bearer ${token}` };
     const projects = [];
     for (let i = 0; i < 5; i++)
-      projects.push(await mixableProject(gw, token, { perGroup: 1, seconds: 1 }));
+      projects.push(await mixableProject(sys.gw, token, { perGroup: 1, seconds: 1 }));
 
     const starts = await Promise.all(
-      projects.map((id) => request(gw.server).post(`/api/v1/projects/${id}/jobs`).set(auth)),
+      projects.map((id) => request(sys.gw.server).post(`/api/v1/projects/${id}/jobs`).set(auth)),
     );
 
     const accepted = starts.filter((r) => r.status === 202);
@@ -59,46 +44,46 @@ describe('starting jobs: billing decides', () => {
     // The price billing reserved is the plan's, as the job row shows it.
     expect(await credits(user.id)).toBe(100 - job.creditsReserved);
     expect(
-      await db.prisma.processingJob.count({
+      await sys.db.prisma.processingJob.count({
         where: { project: { userId: user.id }, status: { in: [...ACTIVE_JOB_STATUSES] } },
       }),
     ).toBe(1);
     expect(
-      await db.prisma.creditTransaction.count({ where: { userId: user.id, type: 'USAGE' } }),
+      await sys.db.prisma.creditTransaction.count({ where: { userId: user.id, type: 'USAGE' } }),
     ).toBe(1);
   });
 
   it('refuses a reservation that arrives after the start timed out, and charges nothing', async () => {
-    const { token, user } = await registerUser(gw.server);
-    await fund(db.prisma, user.id, 50, 'PREMIUM');
+    const { token, user } = await registerUser(sys.gw.server);
+    await fund(sys.db.prisma, user.id, 50, 'PREMIUM');
     const auth = { Authorization: `Bearer ${token}` };
-    const projectId = await mixableProject(gw, token, { perGroup: 1, seconds: 1 });
+    const projectId = await mixableProject(sys.gw, token, { perGroup: 1, seconds: 1 });
 
     // Billing is slow: the user's row is locked, so the reservation (and the gateway's
     // settle, when it gives up) wait for it past the gateway's timeout.
-    const lock = new Client({ connectionString: db.url });
+    const lock = new Client({ connectionString: sys.db.url });
     await lock.connect();
     await lock.query('BEGIN');
     await lock.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [user.id]);
     let start;
     try {
-      start = await request(gw.server).post(`/api/v1/projects/${projectId}/jobs`).set(auth);
+      start = await request(sys.gw.server).post(`/api/v1/projects/${projectId}/jobs`).set(auth);
     } finally {
       await lock.query('COMMIT');
       await lock.end();
     }
     expect(start.status).toBe(503);
-    const [job] = await db.prisma.processingJob.findMany({ where: { projectId } });
+    const [job] = await sys.db.prisma.processingJob.findMany({ where: { projectId } });
     expect(job.status).toBe('FAILED');
 
     // The late reservation and the gateway's settle now reach billing: nothing stays charged.
     const deadline = Date.now() + 10_000;
-    while (!(await db.prisma.jobSettlement.findUnique({ where: { jobId: job.id } }))) {
+    while (!(await sys.db.prisma.jobSettlement.findUnique({ where: { jobId: job.id } }))) {
       if (Date.now() > deadline) throw new Error('the late messages never settled');
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(await credits(user.id)).toBe(50);
-    const sum = await db.prisma.creditTransaction.aggregate({
+    const sum = await sys.db.prisma.creditTransaction.aggregate({
       where: { userId: user.id },
       _sum: { amount: true },
     });

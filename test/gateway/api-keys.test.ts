@@ -1,25 +1,10 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startBilling, type TestBilling } from '../support/billing';
-import { startGateway, type TestGateway } from '../support/gateway';
 import { expectErrorShape, fieldsOf } from '../support/http';
 import { createProject, registerUser, type RegisteredUser } from '../support/factories';
+import { useSystem } from '../support/system';
 
-let db: TestDatabase;
-let gw: TestGateway;
-let billing: TestBilling;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  gw = await startGateway();
-  billing = await startBilling();
-}, 30_000);
-afterAll(async () => {
-  await billing?.close();
-  await gw?.close();
-  await db?.drop();
-}, 30_000);
+const sys = useSystem({ billing: true });
 
 const ALL_SCOPES = ['read', 'write', 'jobs', 'billing'];
 
@@ -29,19 +14,19 @@ async function createKey(
   u: RegisteredUser,
   body: Record<string, unknown> = { name: 'integration', scopes: ALL_SCOPES },
 ): Promise<{ id: string; name: string; prefix: string; key: string; [k: string]: unknown }> {
-  const res = await request(gw.server).post('/api/v1/api-keys').set(bearer(u)).send(body);
+  const res = await request(sys.gw.server).post('/api/v1/api-keys').set(bearer(u)).send(body);
   if (res.status !== 201) throw new Error(`create key: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
 const withKey = (key: string, path = '/api/v1/users/me') =>
-  request(gw.server).get(path).set('X-API-Key', key);
+  request(sys.gw.server).get(path).set('X-API-Key', key);
 
 describe('POST /api-keys', () => {
   it('shows the key once, with a visible prefix, and stores only its hash', async () => {
-    const u = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
     const before = Date.now();
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .post('/api/v1/api-keys')
       .set(bearer(u))
       .send({ name: '  zapier  ', scopes: ['jobs', 'read', 'jobs'] })
@@ -60,7 +45,7 @@ describe('POST /api-keys', () => {
     expect(key.length).toBeGreaterThan(`vmp_${prefix}_`.length + 30);
     expect(new Date(res.body.createdAt).getTime()).toBeGreaterThanOrEqual(before - 1000);
 
-    const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: res.body.id } });
+    const row = await sys.db.prisma.apiKey.findUniqueOrThrow({ where: { id: res.body.id } });
     expect(row.userId).toBe(u.user.id);
     expect(row.prefix).toBe(prefix);
     expect(row.keyHash).toBe(createHash('sha256').update(key).digest('hex'));
@@ -73,17 +58,17 @@ describe('POST /api-keys', () => {
   });
 
   it('keeps a future expiry', async () => {
-    const u = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
     const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
     const created = await createKey(u, { name: 'temp', expiresAt, scopes: ['read'] });
     expect(created.expiresAt).toBe(expiresAt);
-    const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: created.id } });
+    const row = await sys.db.prisma.apiKey.findUniqueOrThrow({ where: { id: created.id } });
     expect(row.expiresAt?.toISOString()).toBe(expiresAt);
     await withKey(created.key).expect(200);
   });
 
   it('refuses bad bodies with 400 naming the field', async () => {
-    const u = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
     const read = ['read'];
     const cases: [Record<string, unknown>, string[]][] = [
       [{}, ['name', 'scopes']],
@@ -100,7 +85,7 @@ describe('POST /api-keys', () => {
       [{ name: 'ok', scopes: 'read' }, ['scopes']],
     ];
     for (const [body, fields] of cases) {
-      const res = await request(gw.server).post('/api/v1/api-keys').set(bearer(u)).send(body);
+      const res = await request(sys.gw.server).post('/api/v1/api-keys').set(bearer(u)).send(body);
       expectErrorShape(res, 400);
       expect(fieldsOf(res)).toEqual(fields);
       if (fields.includes('scopes'))
@@ -108,12 +93,12 @@ describe('POST /api-keys', () => {
           'scopes must contain at least one of read, write, jobs, billing',
         );
     }
-    expect(await db.prisma.apiKey.count({ where: { userId: u.user.id } })).toBe(0);
+    expect(await sys.db.prisma.apiKey.count({ where: { userId: u.user.id } })).toBe(0);
   });
 
   it('refuses a 51st live key with 409; revoking one makes room', async () => {
-    const u = await registerUser(gw.server);
-    await db.prisma.apiKey.createMany({
+    const u = await registerUser(sys.gw.server);
+    await sys.db.prisma.apiKey.createMany({
       data: Array.from({ length: 50 }, (_, i) => ({
         userId: u.user.id,
         name: `bulk ${i}`,
@@ -121,34 +106,37 @@ describe('POST /api-keys', () => {
         keyHash: createHash('sha256').update(`${u.user.id}:${i}`).digest('hex'),
       })),
     });
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .post('/api/v1/api-keys')
       .set(bearer(u))
       .send({ name: 'one too many', scopes: ['read'] });
     expectErrorShape(res, 409);
     expect(res.body).not.toHaveProperty('key');
-    expect(await db.prisma.apiKey.count({ where: { userId: u.user.id } })).toBe(50);
-    const victim = await db.prisma.apiKey.findFirstOrThrow({ where: { userId: u.user.id } });
-    await request(gw.server).delete(`/api/v1/api-keys/${victim.id}`).set(bearer(u)).expect(204);
+    expect(await sys.db.prisma.apiKey.count({ where: { userId: u.user.id } })).toBe(50);
+    const victim = await sys.db.prisma.apiKey.findFirstOrThrow({ where: { userId: u.user.id } });
+    await request(sys.gw.server).delete(`/api/v1/api-keys/${victim.id}`).set(bearer(u)).expect(204);
     await createKey(u, { name: 'fits now', scopes: ['read'] });
   });
 
   it('answers 401 without credentials', async () => {
-    expectErrorShape(await request(gw.server).post('/api/v1/api-keys').send({ name: 'x' }), 401);
-    expectErrorShape(await request(gw.server).get('/api/v1/api-keys'), 401);
+    expectErrorShape(
+      await request(sys.gw.server).post('/api/v1/api-keys').send({ name: 'x' }),
+      401,
+    );
+    expectErrorShape(await request(sys.gw.server).get('/api/v1/api-keys'), 401);
   });
 });
 
 describe('GET /api-keys', () => {
   it("lists the caller's keys, newest first, without secrets", async () => {
-    const u = await registerUser(gw.server);
-    const other = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
+    const other = await registerUser(sys.gw.server);
     const first = await createKey(u, { name: 'first', scopes: ['billing', 'read'] });
     await new Promise((r) => setTimeout(r, 5));
     const second = await createKey(u, { name: 'second', scopes: ['read'] });
     await createKey(other, { name: 'not mine', scopes: ['read'] });
 
-    const res = await request(gw.server).get('/api/v1/api-keys').set(bearer(u)).expect(200);
+    const res = await request(sys.gw.server).get('/api/v1/api-keys').set(bearer(u)).expect(200);
     expect(res.body.map((k: { id: string }) => k.id)).toEqual([second.id, first.id]);
     expect(res.body[1]).toEqual({
       id: first.id,
@@ -172,18 +160,18 @@ describe('GET /api-keys', () => {
 
 describe('using an API key', () => {
   it('works on GET /users/me and on /projects like a JWT', async () => {
-    const u = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
     const { key } = await createKey(u);
     const meRes = await withKey(key).expect(200);
     expect(meRes.body).toMatchObject({ id: u.user.id, email: u.email });
     expect(meRes.body).not.toHaveProperty('password');
 
-    const project = await createProject(gw.server, u.token, { name: 'by jwt' });
+    const project = await createProject(sys.gw.server, u.token, { name: 'by jwt' });
     const list = await withKey(key, '/api/v1/projects').expect(200);
     expect(list.body.items.map((p: { id: string }) => p.id)).toEqual([project.id]);
     await withKey(key, `/api/v1/projects/${project.id}`).expect(200);
 
-    const created = await request(gw.server)
+    const created = await request(sys.gw.server)
       .post('/api/v1/projects')
       .set('X-API-Key', key)
       .send({
@@ -191,12 +179,12 @@ describe('using an API key', () => {
         settings: { mixingMode: 'AUTO', outputFormat: 'MP4', quality: 'LOW', outputCount: 2 },
       })
       .expect(201);
-    const row = await db.prisma.project.findUniqueOrThrow({ where: { id: created.body.id } });
+    const row = await sys.db.prisma.project.findUniqueOrThrow({ where: { id: created.body.id } });
     expect(row.userId).toBe(u.user.id);
   });
 
   it('refuses malformed, unknown and tampered keys with 401', async () => {
-    const u = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
     const { key, prefix } = await createKey(u);
     const last = key.at(-1) === 'A' ? 'B' : 'A';
     for (const bad of [
@@ -211,37 +199,37 @@ describe('using an API key', () => {
   });
 
   it('records when the key was last used', async () => {
-    const u = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
     const created = await createKey(u);
     expect(
-      (await db.prisma.apiKey.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt,
+      (await sys.db.prisma.apiKey.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt,
     ).toBeNull();
     const before = Date.now();
     await withKey(created.key).expect(200);
     const after = Date.now();
-    const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: created.id } });
+    const row = await sys.db.prisma.apiKey.findUniqueOrThrow({ where: { id: created.id } });
     expect(row.lastUsedAt).not.toBeNull();
     expect(row.lastUsedAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect(row.lastUsedAt!.getTime()).toBeLessThanOrEqual(after + 1000);
 
-    const listed = await request(gw.server).get('/api/v1/api-keys').set(bearer(u)).expect(200);
+    const listed = await request(sys.gw.server).get('/api/v1/api-keys').set(bearer(u)).expect(200);
     expect(listed.body[0].lastUsedAt).toBe(row.lastUsedAt!.toISOString());
     // A JWT request does not touch the key.
-    await db.prisma.apiKey.update({ where: { id: created.id }, data: { lastUsedAt: null } });
-    await request(gw.server).get('/api/v1/users/me').set(bearer(u)).expect(200);
+    await sys.db.prisma.apiKey.update({ where: { id: created.id }, data: { lastUsedAt: null } });
+    await request(sys.gw.server).get('/api/v1/users/me').set(bearer(u)).expect(200);
     expect(
-      (await db.prisma.apiKey.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt,
+      (await sys.db.prisma.apiKey.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt,
     ).toBeNull();
   });
 
   it('refuses the key of a disabled user with 401', async () => {
-    const u = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
     const { key } = await createKey(u);
     await withKey(key).expect(200);
     // An operator deactivates the user (the admin route): the cached key is dropped at once.
-    const op = await registerUser(gw.server);
-    await db.prisma.user.update({ where: { id: op.user.id }, data: { role: 'ADMIN' } });
-    await request(gw.server)
+    const op = await registerUser(sys.gw.server);
+    await sys.db.prisma.user.update({ where: { id: op.user.id }, data: { role: 'ADMIN' } });
+    await request(sys.gw.server)
       .post(`/api/v1/admin/users/${u.user.id}/deactivate`)
       .set(bearer(op))
       .expect(200);
@@ -251,12 +239,12 @@ describe('using an API key', () => {
 
 describe('DELETE /api-keys/:id (revoke)', () => {
   it('stops the key at once; the list shows it revoked', async () => {
-    const u = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
     const keep = await createKey(u, { name: 'keep', scopes: ALL_SCOPES });
     const gone = await createKey(u, { name: 'gone', scopes: ALL_SCOPES });
     await withKey(gone.key).expect(200);
 
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .delete(`/api/v1/api-keys/${gone.id}`)
       .set(bearer(u))
       .expect(204);
@@ -265,9 +253,9 @@ describe('DELETE /api-keys/:id (revoke)', () => {
     expectErrorShape(await withKey(gone.key, '/api/v1/projects'), 401);
     await withKey(keep.key).expect(200);
 
-    const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: gone.id } });
+    const row = await sys.db.prisma.apiKey.findUniqueOrThrow({ where: { id: gone.id } });
     expect(row.revokedAt).not.toBeNull();
-    const listed = await request(gw.server).get('/api/v1/api-keys').set(bearer(u)).expect(200);
+    const listed = await request(sys.gw.server).get('/api/v1/api-keys').set(bearer(u)).expect(200);
     const byId = Object.fromEntries(
       listed.body.map((k: { id: string; revokedAt: string | null }) => [k.id, k.revokedAt]),
     );
@@ -276,28 +264,28 @@ describe('DELETE /api-keys/:id (revoke)', () => {
   });
 
   it("answers 404 for an unknown key, a key already revoked, and another user's key", async () => {
-    const u = await registerUser(gw.server);
-    const other = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
+    const other = await registerUser(sys.gw.server);
     const mine = await createKey(u);
     const theirs = await createKey(other);
 
     expectErrorShape(
-      await request(gw.server).delete('/api/v1/api-keys/does-not-exist').set(bearer(u)),
+      await request(sys.gw.server).delete('/api/v1/api-keys/does-not-exist').set(bearer(u)),
       404,
     );
     expectErrorShape(
-      await request(gw.server).delete(`/api/v1/api-keys/${theirs.id}`).set(bearer(u)),
+      await request(sys.gw.server).delete(`/api/v1/api-keys/${theirs.id}`).set(bearer(u)),
       404,
     );
     // Another user's key keeps working.
     await withKey(theirs.key).expect(200);
     expect(
-      (await db.prisma.apiKey.findUniqueOrThrow({ where: { id: theirs.id } })).revokedAt,
+      (await sys.db.prisma.apiKey.findUniqueOrThrow({ where: { id: theirs.id } })).revokedAt,
     ).toBeNull();
 
-    await request(gw.server).delete(`/api/v1/api-keys/${mine.id}`).set(bearer(u)).expect(204);
+    await request(sys.gw.server).delete(`/api/v1/api-keys/${mine.id}`).set(bearer(u)).expect(204);
     expectErrorShape(
-      await request(gw.server).delete(`/api/v1/api-keys/${mine.id}`).set(bearer(u)),
+      await request(sys.gw.server).delete(`/api/v1/api-keys/${mine.id}`).set(bearer(u)),
       404,
     );
   });
@@ -305,18 +293,21 @@ describe('DELETE /api-keys/:id (revoke)', () => {
 
 describe('key management takes a JWT', () => {
   it('answers 403 to an API key, even one with every scope, on create, list and revoke', async () => {
-    const u = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
     const k = await createKey(u);
     const asKey = { 'X-API-Key': k.key };
-    const created = await request(gw.server)
+    const created = await request(sys.gw.server)
       .post('/api/v1/api-keys')
       .set(asKey)
       .send({ name: 'by key', scopes: ['read'] });
     expectErrorShape(created, 403);
-    expectErrorShape(await request(gw.server).get('/api/v1/api-keys').set(asKey), 403);
-    expectErrorShape(await request(gw.server).delete(`/api/v1/api-keys/${k.id}`).set(asKey), 403);
+    expectErrorShape(await request(sys.gw.server).get('/api/v1/api-keys').set(asKey), 403);
+    expectErrorShape(
+      await request(sys.gw.server).delete(`/api/v1/api-keys/${k.id}`).set(asKey),
+      403,
+    );
     // Nothing changed: one key, still live and working.
-    const rows = await db.prisma.apiKey.findMany({ where: { userId: u.user.id } });
+    const rows = await sys.db.prisma.apiKey.findMany({ where: { userId: u.user.id } });
     expect(rows.map((r) => [r.id, r.revokedAt])).toEqual([[k.id, null]]);
     await withKey(k.key).expect(200);
   });
@@ -324,7 +315,7 @@ describe('key management takes a JWT', () => {
 
 describe('expired keys', () => {
   it('answer 401 once expires_at has passed', async () => {
-    const u = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
     // The expiry is checked on every request, also against a cached key: a key that lives 2 s.
     const expiresAt = Date.now() + 2_000;
     const k = await createKey(u, {
@@ -337,7 +328,7 @@ describe('expired keys', () => {
     expectErrorShape(await withKey(k.key), 401);
     expectErrorShape(await withKey(k.key, '/api/v1/projects'), 401);
     // The user's JWT is unaffected.
-    await request(gw.server).get('/api/v1/users/me').set(bearer(u)).expect(200);
+    await request(sys.gw.server).get('/api/v1/users/me').set(bearer(u)).expect(200);
   });
 });
 
@@ -432,7 +423,7 @@ describe('scopes', () => {
   ];
 
   const call = (r: ScopedRoute, projectId: string, headers: Record<string, string>) => {
-    const req = request(gw.server)
+    const req = request(sys.gw.server)
       [r.method](`/api/v1${r.path({ projectId })}`)
       .set(headers);
     return r.body ? req.send(r.body) : req;
@@ -440,8 +431,8 @@ describe('scopes', () => {
 
   for (const route of routes) {
     it(`${route.name} needs the '${route.scope}' scope`, async () => {
-      const u = await registerUser(gw.server);
-      const { id: projectId } = await createProject(gw.server, u.token, { name: 'scoped' });
+      const u = await registerUser(sys.gw.server);
+      const { id: projectId } = await createProject(sys.gw.server, u.token, { name: 'scoped' });
       const others = ALL_SCOPES.filter((s) => s !== route.scope);
       const without = await createKey(u, { name: 'without', scopes: others });
       const withIt = await createKey(u, { name: 'with', scopes: [route.scope] });
@@ -450,7 +441,7 @@ describe('scopes', () => {
       expectErrorShape(refused, 403);
       expect(refused.body.message).toBe(`this API key lacks the '${route.scope}' scope`);
       // Refused before the handler ran: the user's projects are as they were.
-      const projects = await db.prisma.project.findMany({ where: { userId: u.user.id } });
+      const projects = await sys.db.prisma.project.findMany({ where: { userId: u.user.id } });
       expect(projects.map((p) => [p.id, p.name])).toEqual([[projectId, 'scoped']]);
 
       expect((await call(route, projectId, { 'X-API-Key': withIt.key })).status).toBe(
@@ -460,8 +451,8 @@ describe('scopes', () => {
   }
 
   it('a JWT holds every scope', async () => {
-    const u = await registerUser(gw.server);
-    const { id: projectId } = await createProject(gw.server, u.token, { name: 'by jwt' });
+    const u = await registerUser(sys.gw.server);
+    const { id: projectId } = await createProject(sys.gw.server, u.token, { name: 'by jwt' });
     for (const route of routes) {
       const res = await call(route, projectId, bearer(u));
       expect([route.name, res.status]).toEqual([route.name, route.allowed]);
@@ -469,18 +460,18 @@ describe('scopes', () => {
   });
 
   it('the column: never null, empty by default, only known scopes', async () => {
-    const column = await db.prisma.$queryRaw<{ column_default: string; is_nullable: string }[]>`
+    const column = await sys.db.prisma.$queryRaw<{ column_default: string; is_nullable: string }[]>`
       SELECT column_default, is_nullable FROM information_schema.columns
       WHERE table_name = 'api_keys' AND column_name = 'scopes'`;
     expect(column).toEqual([{ column_default: "'{}'::text[]", is_nullable: 'NO' }]);
-    const migration = await db.prisma.$queryRaw<{ n: number }[]>`
+    const migration = await sys.db.prisma.$queryRaw<{ n: number }[]>`
       SELECT count(*)::int AS n FROM _prisma_migrations
       WHERE migration_name LIKE '%_api_key_scopes' AND finished_at IS NOT NULL`;
     expect(migration).toEqual([{ n: 1 }]);
-    const u = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
     const { id } = await createKey(u, { name: 'checked', scopes: ['read'] });
     await expect(
-      db.prisma.apiKey.update({ where: { id }, data: { scopes: ['read', 'admin'] } }),
+      sys.db.prisma.apiKey.update({ where: { id }, data: { scopes: ['read', 'admin'] } }),
     ).rejects.toThrow(/api_keys_scopes_known|check constraint/i);
   });
 });

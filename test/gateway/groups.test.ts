@@ -1,22 +1,14 @@
 import path from 'node:path';
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
 import { expectErrorShape, fieldsOf } from '../support/http';
 import { createProject, registerUser, type RegisteredUser } from '../support/factories';
+import { useSystem } from '../support/system';
 
-let db: TestDatabase;
-let gw: TestGateway;
+const sys = useSystem();
 let u: RegisteredUser;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  gw = await startGateway();
-  u = await registerUser(gw.server);
-}, 30_000);
-afterAll(async () => {
-  await gw?.close();
-  await db?.drop();
+  u = await registerUser(sys.gw.server);
 }, 30_000);
 
 const auth = () => ({ Authorization: `Bearer ${u.token}` });
@@ -31,22 +23,25 @@ interface Group {
 }
 
 async function addGroup(projectId: string, name: string, order: number): Promise<Group> {
-  const res = await request(gw.server).post(groupsUrl(projectId)).set(auth()).send({ name, order });
+  const res = await request(sys.gw.server)
+    .post(groupsUrl(projectId))
+    .set(auth())
+    .send({ name, order });
   if (res.status !== 201) throw new Error(`add group: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
 const dbOrders = async (projectId: string) =>
-  (await db.prisma.videoGroup.findMany({ where: { projectId }, orderBy: { order: 'asc' } })).map(
-    (g) => [g.name, g.order],
-  );
+  (
+    await sys.db.prisma.videoGroup.findMany({ where: { projectId }, orderBy: { order: 'asc' } })
+  ).map((g) => [g.name, g.order]);
 
-const newProject = async () => (await createProject(gw.server, u.token)).id;
+const newProject = async () => (await createProject(sys.gw.server, u.token)).id;
 
 describe('POST /projects/:id/groups', () => {
   it('creates a group with a trimmed name', async () => {
     const projectId = await newProject();
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .post(groupsUrl(projectId))
       .set(auth())
       .send({ name: '  Hooks ', order: 0 })
@@ -58,14 +53,14 @@ describe('POST /projects/:id/groups', () => {
       projectId,
       createdAt: expect.any(String),
     });
-    const row = await db.prisma.videoGroup.findUniqueOrThrow({ where: { id: res.body.id } });
+    const row = await sys.db.prisma.videoGroup.findUniqueOrThrow({ where: { id: res.body.id } });
     expect([row.name, row.order, row.projectId]).toEqual(['Hooks', 0, projectId]);
   });
 
   it('refuses an order already taken in the project with 409', async () => {
     const projectId = await newProject();
     await addGroup(projectId, 'first', 3);
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .post(groupsUrl(projectId))
       .set(auth())
       .send({ name: 'second', order: 3 });
@@ -90,21 +85,24 @@ describe('POST /projects/:id/groups', () => {
       [{}, ['name', 'order']],
     ];
     for (const [body, fields] of cases) {
-      const res = await request(gw.server).post(groupsUrl(projectId)).set(auth()).send(body);
+      const res = await request(sys.gw.server).post(groupsUrl(projectId)).set(auth()).send(body);
       expectErrorShape(res, 400);
       expect(fieldsOf(res)).toEqual(fields);
     }
-    expect(await db.prisma.videoGroup.count({ where: { projectId } })).toBe(0);
+    expect(await sys.db.prisma.videoGroup.count({ where: { projectId } })).toBe(0);
   });
 
   it('answers 404 for an unknown project and 401 without credentials', async () => {
     expectErrorShape(
-      await request(gw.server).post(groupsUrl('nope')).set(auth()).send({ name: 'x', order: 0 }),
+      await request(sys.gw.server)
+        .post(groupsUrl('nope'))
+        .set(auth())
+        .send({ name: 'x', order: 0 }),
       404,
     );
     const projectId = await newProject();
     expectErrorShape(
-      await request(gw.server).post(groupsUrl(projectId)).send({ name: 'x', order: 0 }),
+      await request(sys.gw.server).post(groupsUrl(projectId)).send({ name: 'x', order: 0 }),
       401,
     );
   });
@@ -117,12 +115,12 @@ describe('GET /projects/:id/groups', () => {
     const a = await addGroup(projectId, 'A', 0);
     const b = await addGroup(projectId, 'B', 7);
     await addGroup(await newProject(), 'other project', 1);
-    const res = await request(gw.server).get(groupsUrl(projectId)).set(auth()).expect(200);
+    const res = await request(sys.gw.server).get(groupsUrl(projectId)).set(auth()).expect(200);
     expect(res.body).toEqual([a, b, c]);
   });
 
   it('answers 404 for an unknown project', async () => {
-    expectErrorShape(await request(gw.server).get(groupsUrl('nope')).set(auth()), 404);
+    expectErrorShape(await request(sys.gw.server).get(groupsUrl('nope')).set(auth()), 404);
   });
 });
 
@@ -130,13 +128,13 @@ describe('PATCH /projects/:id/groups/:groupId', () => {
   it('renames a group and changes its order', async () => {
     const projectId = await newProject();
     const g = await addGroup(projectId, 'old', 1);
-    const renamed = await request(gw.server)
+    const renamed = await request(sys.gw.server)
       .patch(`${groupsUrl(projectId)}/${g.id}`)
       .set(auth())
       .send({ name: 'new' })
       .expect(200);
     expect(renamed.body).toEqual({ ...g, name: 'new' });
-    const moved = await request(gw.server)
+    const moved = await request(sys.gw.server)
       .patch(`${groupsUrl(projectId)}/${g.id}`)
       .set(auth())
       .send({ order: 4 })
@@ -149,7 +147,7 @@ describe('PATCH /projects/:id/groups/:groupId', () => {
     const projectId = await newProject();
     const a = await addGroup(projectId, 'a', 0);
     await addGroup(projectId, 'b', 1);
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .patch(`${groupsUrl(projectId)}/${a.id}`)
       .set(auth())
       .send({ name: 'renamed', order: 1 });
@@ -159,7 +157,7 @@ describe('PATCH /projects/:id/groups/:groupId', () => {
       ['b', 1],
     ]);
     // Its own order again is no clash.
-    await request(gw.server)
+    await request(sys.gw.server)
       .patch(`${groupsUrl(projectId)}/${a.id}`)
       .set(auth())
       .send({ order: 0 })
@@ -174,7 +172,7 @@ describe('PATCH /projects/:id/groups/:groupId', () => {
       [{ order: -2 }, ['order']],
       [{ projectId: 'x' }, ['projectId']],
     ] as [Record<string, unknown>, string[]][]) {
-      const res = await request(gw.server)
+      const res = await request(sys.gw.server)
         .patch(`${groupsUrl(projectId)}/${g.id}`)
         .set(auth())
         .send(body);
@@ -188,20 +186,20 @@ describe('PATCH /projects/:id/groups/:groupId', () => {
     const p2 = await newProject();
     const g2 = await addGroup(p2, 'in p2', 0);
     expectErrorShape(
-      await request(gw.server)
+      await request(sys.gw.server)
         .patch(`${groupsUrl(p1)}/nope`)
         .set(auth())
         .send({ name: 'x' }),
       404,
     );
     expectErrorShape(
-      await request(gw.server)
+      await request(sys.gw.server)
         .patch(`${groupsUrl(p1)}/${g2.id}`)
         .set(auth())
         .send({ name: 'x' }),
       404,
     );
-    expect((await db.prisma.videoGroup.findUniqueOrThrow({ where: { id: g2.id } })).name).toBe(
+    expect((await sys.db.prisma.videoGroup.findUniqueOrThrow({ where: { id: g2.id } })).name).toBe(
       'in p2',
     );
   });
@@ -209,7 +207,7 @@ describe('PATCH /projects/:id/groups/:groupId', () => {
 
 describe('PUT /projects/:id/groups/order (reorder)', () => {
   const reorder = (projectId: string, groups: unknown) =>
-    request(gw.server)
+    request(sys.gw.server)
       .put(`${groupsUrl(projectId)}/order`)
       .set(auth())
       .send({ groups });
@@ -324,7 +322,7 @@ describe('DELETE /projects/:id/groups/:groupId', () => {
     const doomed = await addGroup(projectId, 'doomed', 0);
     const kept = await addGroup(projectId, 'kept', 1);
     const video = (groupId: string) =>
-      db.prisma.videoFile.create({
+      sys.db.prisma.videoFile.create({
         data: {
           originalName: 'clip.mp4',
           filename: `${Math.random().toString(36).slice(2)}.mp4`,
@@ -341,19 +339,19 @@ describe('DELETE /projects/:id/groups/:groupId', () => {
     const v2 = await video(doomed.id);
     const v3 = await video(kept.id);
 
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .delete(`${groupsUrl(projectId)}/${doomed.id}`)
       .set(auth())
       .expect(204);
     expect(res.text).toBe('');
-    expect(await db.prisma.videoGroup.count({ where: { id: doomed.id } })).toBe(0);
-    const rows = await db.prisma.videoFile.findMany({ where: { projectId } });
+    expect(await sys.db.prisma.videoGroup.count({ where: { id: doomed.id } })).toBe(0);
+    const rows = await sys.db.prisma.videoFile.findMany({ where: { projectId } });
     const groupOf = Object.fromEntries(rows.map((r) => [r.id, r.groupId]));
     expect(groupOf).toEqual({ [v1.id]: null, [v2.id]: null, [v3.id]: kept.id });
 
-    const list = await request(gw.server).get(groupsUrl(projectId)).set(auth()).expect(200);
+    const list = await request(sys.gw.server).get(groupsUrl(projectId)).set(auth()).expect(200);
     expect(list.body.map((g: Group) => g.id)).toEqual([kept.id]);
-    const ungrouped = await request(gw.server)
+    const ungrouped = await request(sys.gw.server)
       .get(`/api/v1/projects/${projectId}/videos?groupId=none`)
       .set(auth())
       .expect(200);
@@ -364,7 +362,7 @@ describe('DELETE /projects/:id/groups/:groupId', () => {
     // The freed order can be used again; deleting twice is a 404.
     await addGroup(projectId, 'reuse', 0);
     expectErrorShape(
-      await request(gw.server)
+      await request(sys.gw.server)
         .delete(`${groupsUrl(projectId)}/${doomed.id}`)
         .set(auth()),
       404,
@@ -375,11 +373,11 @@ describe('DELETE /projects/:id/groups/:groupId', () => {
     const p1 = await newProject();
     const g2 = await addGroup(await newProject(), 'g', 0);
     expectErrorShape(
-      await request(gw.server)
+      await request(sys.gw.server)
         .delete(`${groupsUrl(p1)}/${g2.id}`)
         .set(auth()),
       404,
     );
-    expect(await db.prisma.videoGroup.count({ where: { id: g2.id } })).toBe(1);
+    expect(await sys.db.prisma.videoGroup.count({ where: { id: g2.id } })).toBe(1);
   });
 });

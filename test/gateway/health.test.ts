@@ -1,32 +1,22 @@
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
+import { useSystem } from '../support/system';
 
-let db: TestDatabase;
-let gw: TestGateway;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await gw?.close();
-  await db?.drop();
-});
+const sys = useSystem();
 
 describe('health', () => {
   it('answers liveness outside the API prefix', async () => {
-    const res = await request(gw.server).get('/health').expect(200);
+    const res = await request(sys.gw.server).get('/health').expect(200);
     expect(res.body.status).toBe('ok');
   });
 
   it('reports the database and NATS ready', async () => {
-    const res = await request(gw.server).get('/health/ready').expect(200);
+    const res = await request(sys.gw.server).get('/health/ready').expect(200);
     expect(res.body.details.database.status).toBe('up');
     expect(res.body.details.nats.status).toBe('up');
   });
 
   it('serves the OpenAPI document with both security schemes', async () => {
-    const res = await request(gw.server).get('/docs-json').expect(200);
+    const res = await request(sys.gw.server).get('/docs-json').expect(200);
     expect(res.body.openapi).toMatch(/^3\./);
     expect(Object.keys(res.body.components.securitySchemes).sort()).toEqual(['apiKey', 'bearer']);
   });

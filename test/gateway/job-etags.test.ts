@@ -1,32 +1,24 @@
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
 import { createProject, registerUser, type RegisteredUser } from '../support/factories';
+import { useSystem } from '../support/system';
 
-let db: TestDatabase;
-let gw: TestGateway;
+const sys = useSystem();
 let owner: RegisteredUser;
 let jobId: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  gw = await startGateway();
-  owner = await registerUser(gw.server);
-  const project = await createProject(gw.server, owner.token);
+  owner = await registerUser(sys.gw.server);
+  const project = await createProject(sys.gw.server, owner.token);
   // A job the worker is running (written directly: no worker in this file).
   jobId = (
-    await db.prisma.processingJob.create({
+    await sys.db.prisma.processingJob.create({
       data: { projectId: project.id, status: 'PROCESSING', progress: 10, outputCount: 2 },
     })
   ).id;
 }, 30_000);
-afterAll(async () => {
-  await gw?.close();
-  await db?.drop();
-}, 30_000);
 
 const poll = (path: string, etag?: string, token = owner.token) => {
-  const req = request(gw.server).get(path).set('Authorization', `Bearer ${token}`);
+  const req = request(sys.gw.server).get(path).set('Authorization', `Bearer ${token}`);
   return etag ? req.set('If-None-Match', etag) : req;
 };
 
@@ -49,8 +41,8 @@ describe.each([
     expect(fromFetch.text ?? '').toBe('');
 
     // The worker records an output and moves the progress on.
-    const job = await db.prisma.processingJob.findUniqueOrThrow({ where: { id: jobId } });
-    await db.prisma.outputFile.create({
+    const job = await sys.db.prisma.processingJob.findUniqueOrThrow({ where: { id: jobId } });
+    await sys.db.prisma.outputFile.create({
       data: {
         jobId,
         filename: `out-${job.progress}.mp4`,
@@ -62,7 +54,7 @@ describe.each([
         combinationIndex: job.progress,
       },
     });
-    await db.prisma.processingJob.update({
+    await sys.db.prisma.processingJob.update({
       where: { id: jobId },
       data: { progress: job.progress + 10 },
     });
@@ -75,7 +67,7 @@ describe.each([
 
   it("answers another user's conditional request with 404, not 304", async () => {
     const { headers } = await poll(path()).expect(200);
-    const stranger = await registerUser(gw.server);
+    const stranger = await registerUser(sys.gw.server);
     await poll(path(), headers.etag, stranger.token).expect(404);
   });
 });

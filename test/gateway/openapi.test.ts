@@ -1,21 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the OpenAPI document is walked as plain JSON */
 import { execFile } from 'node:child_process';
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
 import { buildOpenApiDocument } from '../../apps/gateway/src/openapi-document';
+import { useSystem } from '../support/system';
 
-let db: TestDatabase;
-let gw: TestGateway;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  gw = await startGateway();
-}, 30_000);
-afterAll(async () => {
-  await gw?.close();
-  await db?.drop();
-}, 30_000);
+const sys = useSystem();
 
 /**
  * Validates a document with @apidevtools/swagger-parser in a child Node process: the package
@@ -114,16 +103,16 @@ const operation = (doc: Record<string, any>, r: Expected): Operation | undefined
 
 describe('the OpenAPI document', () => {
   it('is a valid OpenAPI 3 document (swagger-parser), as built and as served', async () => {
-    expect(gw.openApi.openapi).toMatch(/^3\./);
-    expect(await validateOpenApi(gw.openApi)).toEqual({ ok: true });
-    const served = await request(gw.server).get('/docs-json').expect(200);
+    expect(sys.gw.openApi.openapi).toMatch(/^3\./);
+    expect(await validateOpenApi(sys.gw.openApi)).toEqual({ ok: true });
+    const served = await request(sys.gw.server).get('/docs-json').expect(200);
     expect(served.headers['content-type']).toMatch(/application\/json/);
     expect(await validateOpenApi(served.body)).toEqual({ ok: true });
-    expect(served.body).toEqual(JSON.parse(JSON.stringify(gw.openApi)));
+    expect(served.body).toEqual(JSON.parse(JSON.stringify(sys.gw.openApi)));
   }, 30_000);
 
   it('the validator does refuse a broken document (so the check above can fail)', async () => {
-    const broken = JSON.parse(JSON.stringify(gw.openApi));
+    const broken = JSON.parse(JSON.stringify(sys.gw.openApi));
     delete broken.info.version;
     broken.paths['/api/v1/users/me'].get.responses = { 200: { $ref: '#/components/nope' } };
     const result = await validateOpenApi(broken);
@@ -132,12 +121,12 @@ describe('the OpenAPI document', () => {
   }, 30_000);
 
   it('serves Swagger UI at /docs', async () => {
-    const res = await request(gw.server).get('/docs').redirects(1).expect(200);
+    const res = await request(sys.gw.server).get('/docs').redirects(1).expect(200);
     expect(res.text).toMatch(/swagger-ui/i);
   });
 
   it('declares both security schemes: bearer JWT and X-API-Key header', () => {
-    expect(gw.openApi.components?.securitySchemes).toEqual({
+    expect(sys.gw.openApi.components?.securitySchemes).toEqual({
       bearer: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
       apiKey: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-API-Key' }),
     });
@@ -146,7 +135,7 @@ describe('the OpenAPI document', () => {
   it('names the scope each route needs of an API key, or that it takes a JWT only', () => {
     const scoped: Record<string, string[]> = {};
     const jwtOnly: string[] = [];
-    for (const [path, ops] of Object.entries(gw.openApi.paths ?? {})) {
+    for (const [path, ops] of Object.entries(sys.gw.openApi.paths ?? {})) {
       for (const [method, op] of Object.entries(ops as Record<string, any>)) {
         if (!op?.security) continue;
         const name = `${method} ${path}`;
@@ -193,7 +182,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents the one error shape', () => {
-    const schemas = gw.openApi.components?.schemas as Record<string, any>;
+    const schemas = sys.gw.openApi.components?.schemas as Record<string, any>;
     const err = schemas.ErrorResponseDto;
     expect(err).toBeDefined();
     expect(Object.keys(err.properties).sort()).toEqual(
@@ -204,11 +193,11 @@ describe('the OpenAPI document', () => {
 
   describe.each(ROUTES)('$method $path', (route) => {
     it('is in the document', () => {
-      expect(operation(gw.openApi, route)).toBeDefined();
+      expect(operation(sys.gw.openApi, route)).toBeDefined();
     });
 
     it('documents its error responses with the error shape', () => {
-      const op = operation(gw.openApi, route)!;
+      const op = operation(sys.gw.openApi, route)!;
       const statuses = Object.keys(op.responses).map(Number);
       for (const status of route.errors) {
         expect(`${status}: ${statuses.includes(status)}`).toBe(`${status}: true`);
@@ -224,15 +213,15 @@ describe('the OpenAPI document', () => {
     });
 
     it(route.secured ? 'requires bearer or API key' : 'is public', () => {
-      const op = operation(gw.openApi, route)!;
-      const schemes = (op.security ?? gw.openApi.security ?? []).flatMap((s) => Object.keys(s));
+      const op = operation(sys.gw.openApi, route)!;
+      const schemes = (op.security ?? sys.gw.openApi.security ?? []).flatMap((s) => Object.keys(s));
       if (route.secured) expect(schemes.sort()).toEqual(['apiKey', 'bearer']);
       else expect(schemes).toEqual([]);
     });
 
     if (route.path.includes('{')) {
       it('declares its path parameters', () => {
-        const op = operation(gw.openApi, route)!;
+        const op = operation(sys.gw.openApi, route)!;
         const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
         const params = (op.parameters ?? []).filter((p) => p.in === 'path');
         expect(params.map((p) => p.name).sort()).toEqual(names.sort());
@@ -242,7 +231,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents the list query of GET /projects (status, page, limit ≤ 100)', () => {
-    const op = operation(gw.openApi, { method: 'get', path: `${P}/projects` } as Expected)!;
+    const op = operation(sys.gw.openApi, { method: 'get', path: `${P}/projects` } as Expected)!;
     const byName = Object.fromEntries((op.parameters ?? []).map((p: any) => [p.name, p])) as Record<
       string,
       any
@@ -264,13 +253,13 @@ describe('the OpenAPI document', () => {
       ['patch', `${P}/projects/{id}/groups/{groupId}`, 'UpdateGroupDto'],
     ];
     for (const [method, path, schema] of bodies) {
-      const op = (gw.openApi.paths as Record<string, any>)[path][method];
+      const op = (sys.gw.openApi.paths as Record<string, any>)[path][method];
       expect({ path, ref: op.requestBody?.content?.['application/json']?.schema?.$ref }).toEqual({
         path,
         ref: `#/components/schemas/${schema}`,
       });
     }
-    const settings = (gw.openApi.components?.schemas as Record<string, any>).ProjectSettingsDto;
+    const settings = (sys.gw.openApi.components?.schemas as Record<string, any>).ProjectSettingsDto;
     expect(settings.properties.mixingMode.enum).toEqual(['AUTO', 'MANUAL']);
     expect(settings.properties.quality.enum).toEqual(['LOW', 'MEDIUM', 'HIGH', 'ULTRA']);
     expect(settings.properties.outputFormat.enum).toEqual(['MP4', 'MOV', 'AVI']);
@@ -280,7 +269,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('never documents a password hash in a response', () => {
-    const user = (gw.openApi.components?.schemas as Record<string, any>).UserDto;
+    const user = (sys.gw.openApi.components?.schemas as Record<string, any>).UserDto;
     expect(Object.keys(user.properties)).not.toContain('password');
     expect(Object.keys(user.properties)).toEqual(
       expect.arrayContaining(['id', 'email', 'credits', 'licenseType', 'licenseExpiry']),
@@ -300,11 +289,11 @@ const PROBES = ['get /health', 'get /health/ready'];
 describe('the OpenAPI document, as the SDK reads it', () => {
   it('is the same document when built without servers (npm run sdk:generate)', async () => {
     const built = await buildOpenApiDocument();
-    expect(JSON.parse(JSON.stringify(built))).toEqual(JSON.parse(JSON.stringify(gw.openApi)));
+    expect(JSON.parse(JSON.stringify(built))).toEqual(JSON.parse(JSON.stringify(sys.gw.openApi)));
   });
 
   it('gives every operation a camelCase id, unique across the document', () => {
-    const ids = operations(gw.openApi).map(({ method, path, op }) => [
+    const ids = operations(sys.gw.openApi).map(({ method, path, op }) => [
       `${method} ${path}`,
       op.operationId,
     ]);
@@ -318,7 +307,10 @@ describe('the OpenAPI document, as the SDK reads it', () => {
 
   it('names the key operations as the SDK calls them', () => {
     const byId = Object.fromEntries(
-      operations(gw.openApi).map(({ method, path, op }) => [op.operationId, `${method} ${path}`]),
+      operations(sys.gw.openApi).map(({ method, path, op }) => [
+        op.operationId,
+        `${method} ${path}`,
+      ]),
     );
     expect(byId).toMatchObject({
       register: `post ${P}/auth/register`,
@@ -354,7 +346,7 @@ describe('the OpenAPI document, as the SDK reads it', () => {
   });
 
   it('gives an example for every field of every request body', () => {
-    const schemas = gw.openApi.components?.schemas as Record<string, any>;
+    const schemas = sys.gw.openApi.components?.schemas as Record<string, any>;
     const resolve = (s: any): any => (s?.$ref ? schemas[s.$ref.split('/').pop()] : s);
     /** The fields without an example, by path; nested objects and arrays are walked. */
     const missing = (schema: any, at: string, seen: Set<any>): string[] => {
@@ -374,7 +366,7 @@ describe('the OpenAPI document, as the SDK reads it', () => {
         return prop.example === undefined ? [field] : [];
       });
     };
-    const withBody = operations(gw.openApi).filter(({ op }) => op.requestBody);
+    const withBody = operations(sys.gw.openApi).filter(({ op }) => op.requestBody);
     expect(withBody.length).toBeGreaterThan(10);
     const gaps = withBody.flatMap(({ op }) =>
       Object.entries<any>(op.requestBody.content).flatMap(([type, media]) =>
@@ -386,7 +378,7 @@ describe('the OpenAPI document, as the SDK reads it', () => {
 
   it('describes every error response of every operation, with the error shape', () => {
     const undocumented: string[] = [];
-    for (const { method, path, op } of operations(gw.openApi)) {
+    for (const { method, path, op } of operations(sys.gw.openApi)) {
       const name = `${method} ${path}`;
       const errors = Object.entries<any>(op.responses).filter(([s]) => s >= '400' && s < '500');
       if (!PROBES.includes(name) && errors.length === 0) undocumented.push(`${name}: no 4xx`);
@@ -403,7 +395,7 @@ describe('the OpenAPI document, as the SDK reads it', () => {
 
   it('documents the errors each kind of input can cause', () => {
     const missing: string[] = [];
-    for (const { method, path, op } of operations(gw.openApi)) {
+    for (const { method, path, op } of operations(sys.gw.openApi)) {
       const statuses = Object.keys(op.responses);
       const expected = [
         // A body or a query can be invalid; an id can name nothing of the caller's.

@@ -1,8 +1,6 @@
 import { mkdir, writeFile, access } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
 import { expectErrorShape, fieldsOf } from '../support/http';
 import {
   createProject,
@@ -10,33 +8,27 @@ import {
   registerUser,
   type RegisteredUser,
 } from '../support/factories';
+import { useSystem } from '../support/system';
 
-let db: TestDatabase;
-let gw: TestGateway;
+const sys = useSystem();
 let u: RegisteredUser;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  gw = await startGateway();
-  u = await registerUser(gw.server);
-}, 30_000);
-afterAll(async () => {
-  await gw?.close();
-  await db?.drop();
+  u = await registerUser(sys.gw.server);
 }, 30_000);
 
 const auth = (who: RegisteredUser = u) => ({ Authorization: `Bearer ${who.token}` });
 const api = (p: string) => `/api/v1${p}`;
 
 const post = (body: unknown, who = u) =>
-  request(gw.server)
+  request(sys.gw.server)
     .post(api('/projects'))
     .set(auth(who))
     .send(body as object);
 
 /** A video row straight into the database (uploads are covered in videos.test.ts). */
 async function insertVideo(projectId: string, groupId: string | null = null) {
-  return db.prisma.videoFile.create({
+  return sys.db.prisma.videoFile.create({
     data: {
       originalName: 'clip.mp4',
       filename: `${Math.random().toString(36).slice(2)}.mp4`,
@@ -52,7 +44,7 @@ async function insertVideo(projectId: string, groupId: string | null = null) {
 }
 
 async function insertJob(projectId: string, status: 'PENDING' | 'PROCESSING' | 'COMPLETED') {
-  return db.prisma.processingJob.create({
+  return sys.db.prisma.processingJob.create({
     data: {
       projectId,
       status,
@@ -82,7 +74,7 @@ describe('POST /projects', () => {
       settings,
     });
     expect(new Date(res.body.createdAt).toISOString()).toBe(res.body.createdAt);
-    const row = await db.prisma.project.findUniqueOrThrow({ where: { id: res.body.id } });
+    const row = await sys.db.prisma.project.findUniqueOrThrow({ where: { id: res.body.id } });
     expect(row.userId).toBe(u.user.id);
     expect(row.outputCount).toBe(7);
     expect(row.settings).toEqual(settings);
@@ -100,7 +92,7 @@ describe('POST /projects', () => {
       }),
     }).expect(201);
     expect(res.body.settings).not.toHaveProperty('groups');
-    const groups = await db.prisma.videoGroup.findMany({
+    const groups = await sys.db.prisma.videoGroup.findMany({
       where: { projectId: res.body.id },
       orderBy: { order: 'asc' },
     });
@@ -240,7 +232,7 @@ describe('POST /projects', () => {
     ];
     for (const [name, body, fields] of cases) {
       it(name, async () => {
-        const before = await db.prisma.project.count();
+        const before = await sys.db.prisma.project.count();
         const res = await post(body());
         expectErrorShape(res, 400);
         expect(fieldsOf(res)).toEqual(fields);
@@ -248,14 +240,14 @@ describe('POST /projects', () => {
           expect(Array.isArray(d.problems)).toBe(true);
           expect(d.problems.length).toBeGreaterThan(0);
         }
-        expect(await db.prisma.project.count()).toBe(before);
+        expect(await sys.db.prisma.project.count()).toBe(before);
       });
     }
   });
 
   it('answers 401 without credentials', async () => {
     expectErrorShape(
-      await request(gw.server)
+      await request(sys.gw.server)
         .post(api('/projects'))
         .send({ name: 'x', settings: projectSettings() }),
       401,
@@ -267,21 +259,21 @@ describe('GET /projects', () => {
   let owner: RegisteredUser;
   let ids: string[]; // oldest first
   beforeAll(async () => {
-    owner = await registerUser(gw.server);
+    owner = await registerUser(sys.gw.server);
     ids = [];
     for (let i = 0; i < 5; i++) {
-      ids.push((await createProject(gw.server, owner.token, { name: `p${i}` })).id);
+      ids.push((await createProject(sys.gw.server, owner.token, { name: `p${i}` })).id);
       await new Promise((r) => setTimeout(r, 3));
     }
-    await db.prisma.project.updateMany({
+    await sys.db.prisma.project.updateMany({
       where: { id: { in: [ids[1], ids[3]] } },
       data: { status: 'COMPLETED' },
     });
-    await db.prisma.project.update({ where: { id: ids[4] }, data: { status: 'FAILED' } });
+    await sys.db.prisma.project.update({ where: { id: ids[4] }, data: { status: 'FAILED' } });
   });
 
   const list = (query = '') =>
-    request(gw.server)
+    request(sys.gw.server)
       .get(api(`/projects${query}`))
       .set(auth(owner));
 
@@ -334,7 +326,7 @@ describe('GET /projects', () => {
 
 describe('GET /projects/:id', () => {
   it('returns the project with its groups by order and its counts', async () => {
-    const p = await createProject(gw.server, u.token, {
+    const p = await createProject(sys.gw.server, u.token, {
       settings: projectSettings({
         groups: [
           { name: 'B', order: 5 },
@@ -342,19 +334,19 @@ describe('GET /projects/:id', () => {
         ],
       }),
     });
-    await request(gw.server)
+    await request(sys.gw.server)
       .post(api(`/projects/${p.id}/groups`))
       .set(auth())
       .send({ name: 'C', order: 3 })
       .expect(201);
-    const groups = await db.prisma.videoGroup.findMany({ where: { projectId: p.id } });
+    const groups = await sys.db.prisma.videoGroup.findMany({ where: { projectId: p.id } });
     const a = groups.find((g) => g.name === 'A')!;
     await insertVideo(p.id, a.id);
     await insertVideo(p.id, a.id);
     await insertVideo(p.id, null);
     await insertJob(p.id, 'COMPLETED');
 
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .get(api(`/projects/${p.id}`))
       .set(auth())
       .expect(200);
@@ -375,15 +367,15 @@ describe('GET /projects/:id', () => {
   });
 
   it('answers 404 for an unknown id', async () => {
-    const res = await request(gw.server).get(api('/projects/nope')).set(auth());
+    const res = await request(sys.gw.server).get(api('/projects/nope')).set(auth());
     expectErrorShape(res, 404);
   });
 });
 
 describe('PATCH /projects/:id', () => {
   it('changes name and description, keeping the settings', async () => {
-    const p = await createProject(gw.server, u.token, { description: 'old' });
-    const res = await request(gw.server)
+    const p = await createProject(sys.gw.server, u.token, { description: 'old' });
+    const res = await request(sys.gw.server)
       .patch(api(`/projects/${p.id}`))
       .set(auth())
       .send({ name: 'Renamed', description: 'new' })
@@ -394,28 +386,28 @@ describe('PATCH /projects/:id', () => {
       outputCount: 4,
       settings: projectSettings(),
     });
-    const row = await db.prisma.project.findUniqueOrThrow({ where: { id: p.id } });
+    const row = await sys.db.prisma.project.findUniqueOrThrow({ where: { id: p.id } });
     expect([row.name, row.description]).toEqual(['Renamed', 'new']);
   });
 
   it('replaces the settings whole and mirrors outputCount in projects.output_count', async () => {
-    const p = await createProject(gw.server, u.token);
+    const p = await createProject(sys.gw.server, u.token);
     const settings = { mixingMode: 'AUTO', outputFormat: 'MOV', quality: 'HIGH', outputCount: 12 };
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .patch(api(`/projects/${p.id}`))
       .set(auth())
       .send({ settings })
       .expect(200);
     expect(res.body.settings).toEqual(settings);
     expect(res.body.outputCount).toBe(12);
-    const row = await db.prisma.project.findUniqueOrThrow({ where: { id: p.id } });
+    const row = await sys.db.prisma.project.findUniqueOrThrow({ where: { id: p.id } });
     expect(row.outputCount).toBe(12);
     expect(row.settings).toEqual(settings); // the old metadata is gone
     expect(row.name).toBe('Campaign');
   });
 
   it('validates settings on update too, changing nothing', async () => {
-    const p = await createProject(gw.server, u.token);
+    const p = await createProject(sys.gw.server, u.token);
     for (const [body, fields] of [
       [{ settings: projectSettings({ outputCount: 0 }) }, ['settings.outputCount']],
       [{ settings: projectSettings({ quality: 'BEST' }) }, ['settings.quality']],
@@ -428,14 +420,14 @@ describe('PATCH /projects/:id', () => {
       [{ status: 'COMPLETED' }, ['status']],
       [{ outputCount: 9 }, ['outputCount']],
     ] as [Record<string, unknown>, string[]][]) {
-      const res = await request(gw.server)
+      const res = await request(sys.gw.server)
         .patch(api(`/projects/${p.id}`))
         .set(auth())
         .send(body);
       expectErrorShape(res, 400);
       expect(fieldsOf(res)).toEqual(fields);
     }
-    const row = await db.prisma.project.findUniqueOrThrow({ where: { id: p.id } });
+    const row = await sys.db.prisma.project.findUniqueOrThrow({ where: { id: p.id } });
     expect(row.outputCount).toBe(4);
     expect(row.settings).toEqual(projectSettings());
     expect(row.status).toBe('DRAFT');
@@ -443,7 +435,7 @@ describe('PATCH /projects/:id', () => {
 
   it('answers 404 for an unknown id', async () => {
     expectErrorShape(
-      await request(gw.server).patch(api('/projects/nope')).set(auth()).send({ name: 'x' }),
+      await request(sys.gw.server).patch(api('/projects/nope')).set(auth()).send({ name: 'x' }),
       404,
     );
   });
@@ -451,17 +443,17 @@ describe('PATCH /projects/:id', () => {
 
 describe('DELETE /projects/:id', () => {
   it('deletes the project with its groups, videos, jobs, outputs and files', async () => {
-    const p = await createProject(gw.server, u.token, {
+    const p = await createProject(sys.gw.server, u.token, {
       settings: projectSettings({ groups: [{ name: 'G', order: 0 }] }),
     });
-    const group = await db.prisma.videoGroup.findFirstOrThrow({ where: { projectId: p.id } });
+    const group = await sys.db.prisma.videoGroup.findFirstOrThrow({ where: { projectId: p.id } });
     const video = await insertVideo(p.id, group.id);
     const job = await insertJob(p.id, 'COMPLETED');
     const projectDir = path.join(process.env.STORAGE_DIR!, 'users', u.user.id, 'projects', p.id);
     const outPath = path.join(projectDir, 'jobs', job.id, 'out.mp4');
     await mkdir(path.dirname(outPath), { recursive: true });
     await writeFile(outPath, 'not really a video');
-    const output = await db.prisma.outputFile.create({
+    const output = await sys.db.prisma.outputFile.create({
       data: {
         jobId: job.id,
         filename: 'out.mp4',
@@ -473,26 +465,26 @@ describe('DELETE /projects/:id', () => {
       },
     });
 
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .delete(api(`/projects/${p.id}`))
       .set(auth())
       .expect(204);
     expect(res.text).toBe('');
-    expect(await db.prisma.project.count({ where: { id: p.id } })).toBe(0);
-    expect(await db.prisma.videoGroup.count({ where: { id: group.id } })).toBe(0);
-    expect(await db.prisma.videoFile.count({ where: { id: video.id } })).toBe(0);
-    expect(await db.prisma.processingJob.count({ where: { id: job.id } })).toBe(0);
-    expect(await db.prisma.outputFile.count({ where: { id: output.id } })).toBe(0);
+    expect(await sys.db.prisma.project.count({ where: { id: p.id } })).toBe(0);
+    expect(await sys.db.prisma.videoGroup.count({ where: { id: group.id } })).toBe(0);
+    expect(await sys.db.prisma.videoFile.count({ where: { id: video.id } })).toBe(0);
+    expect(await sys.db.prisma.processingJob.count({ where: { id: job.id } })).toBe(0);
+    expect(await sys.db.prisma.outputFile.count({ where: { id: output.id } })).toBe(0);
     await expect(access(projectDir)).rejects.toThrow();
 
     expectErrorShape(
-      await request(gw.server)
+      await request(sys.gw.server)
         .get(api(`/projects/${p.id}`))
         .set(auth()),
       404,
     );
     expectErrorShape(
-      await request(gw.server)
+      await request(sys.gw.server)
         .delete(api(`/projects/${p.id}`))
         .set(auth()),
       404,
@@ -503,38 +495,38 @@ describe('DELETE /projects/:id', () => {
 describe('while a job is active', () => {
   for (const status of ['PROCESSING', 'PENDING'] as const) {
     it(`refuses update and delete with 409 while a job is ${status}`, async () => {
-      const p = await createProject(gw.server, u.token);
+      const p = await createProject(sys.gw.server, u.token);
       const job = await insertJob(p.id, status);
       if (status === 'PROCESSING')
-        await db.prisma.project.update({ where: { id: p.id }, data: { status: 'PROCESSING' } });
+        await sys.db.prisma.project.update({ where: { id: p.id }, data: { status: 'PROCESSING' } });
 
-      const patch = await request(gw.server)
+      const patch = await request(sys.gw.server)
         .patch(api(`/projects/${p.id}`))
         .set(auth())
         .send({ name: 'changed', settings: projectSettings({ outputCount: 9 }) });
       expectErrorShape(patch, 409);
-      const del = await request(gw.server)
+      const del = await request(sys.gw.server)
         .delete(api(`/projects/${p.id}`))
         .set(auth());
       expectErrorShape(del, 409);
 
-      const row = await db.prisma.project.findUniqueOrThrow({ where: { id: p.id } });
+      const row = await sys.db.prisma.project.findUniqueOrThrow({ where: { id: p.id } });
       expect(row.name).toBe('Campaign');
       expect(row.outputCount).toBe(4);
-      expect(await db.prisma.processingJob.count({ where: { id: job.id } })).toBe(1);
+      expect(await sys.db.prisma.processingJob.count({ where: { id: job.id } })).toBe(1);
 
       // Once the job is over, both are allowed again.
-      await db.prisma.processingJob.update({
+      await sys.db.prisma.processingJob.update({
         where: { id: job.id },
         data: { status: 'COMPLETED', progress: 100, completedAt: new Date() },
       });
-      await db.prisma.project.update({ where: { id: p.id }, data: { status: 'COMPLETED' } });
-      await request(gw.server)
+      await sys.db.prisma.project.update({ where: { id: p.id }, data: { status: 'COMPLETED' } });
+      await request(sys.gw.server)
         .patch(api(`/projects/${p.id}`))
         .set(auth())
         .send({ name: 'changed' })
         .expect(200);
-      await request(gw.server)
+      await request(sys.gw.server)
         .delete(api(`/projects/${p.id}`))
         .set(auth())
         .expect(204);

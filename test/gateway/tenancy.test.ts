@@ -1,8 +1,6 @@
 import { mkdir, writeFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
 import { expectErrorShape, binaryBody } from '../support/http';
 import {
   createProject,
@@ -10,14 +8,14 @@ import {
   registerUser,
   type RegisteredUser,
 } from '../support/factories';
+import { useSystem } from '../support/system';
 
 /**
  * A second user must get 404 (never 403) on every route that takes an id owned by the first,
  * and must change nothing; lists show only the caller's own items.
  */
 
-let db: TestDatabase;
-let gw: TestGateway;
+const sys = useSystem();
 let alice: RegisteredUser;
 let bob: RegisteredUser;
 let bobKey: string;
@@ -37,30 +35,28 @@ const OUTPUT_BYTES = Buffer.from('pretend this is an mp4 file');
 let bobProjectId: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  gw = await startGateway();
-  alice = await registerUser(gw.server);
-  bob = await registerUser(gw.server);
+  alice = await registerUser(sys.gw.server);
+  bob = await registerUser(sys.gw.server);
   bobKey = (
-    await request(gw.server)
+    await request(sys.gw.server)
       .post('/api/v1/api-keys')
       .set('Authorization', `Bearer ${bob.token}`)
       .send({ name: 'bob', scopes: ['read', 'write', 'jobs', 'billing'] })
       .expect(201)
   ).body.key;
 
-  projectId = (await createProject(gw.server, alice.token, { name: 'alice project' })).id;
-  busyProjectId = (await createProject(gw.server, alice.token, { name: 'alice busy' })).id;
-  bobProjectId = (await createProject(gw.server, bob.token, { name: 'bob project' })).id;
+  projectId = (await createProject(sys.gw.server, alice.token, { name: 'alice project' })).id;
+  busyProjectId = (await createProject(sys.gw.server, alice.token, { name: 'alice busy' })).id;
+  bobProjectId = (await createProject(sys.gw.server, bob.token, { name: 'bob project' })).id;
 
   groupId = (
-    await request(gw.server)
+    await request(sys.gw.server)
       .post(`/api/v1/projects/${projectId}/groups`)
       .set('Authorization', `Bearer ${alice.token}`)
       .send({ name: 'Hooks', order: 0 })
       .expect(201)
   ).body.id;
-  await request(gw.server)
+  await request(sys.gw.server)
     .post(`/api/v1/projects/${bobProjectId}/groups`)
     .set('Authorization', `Bearer ${bob.token}`)
     .send({ name: 'Bob hooks', order: 0 })
@@ -71,7 +67,7 @@ beforeAll(async () => {
   await mkdir(path.dirname(videoPath), { recursive: true });
   await writeFile(videoPath, 'source clip');
   videoId = (
-    await db.prisma.videoFile.create({
+    await sys.db.prisma.videoFile.create({
       data: {
         originalName: 'alice.mp4',
         filename: 'v.mp4',
@@ -88,7 +84,7 @@ beforeAll(async () => {
 
   const started = new Date(Date.now() - 60_000);
   jobId = (
-    await db.prisma.processingJob.create({
+    await sys.db.prisma.processingJob.create({
       data: {
         projectId,
         status: 'COMPLETED',
@@ -101,12 +97,12 @@ beforeAll(async () => {
       },
     })
   ).id;
-  await db.prisma.project.update({ where: { id: projectId }, data: { status: 'COMPLETED' } });
+  await sys.db.prisma.project.update({ where: { id: projectId }, data: { status: 'COMPLETED' } });
   const outPath = path.join(dir, 'jobs', jobId, 'out-1.mp4');
   await mkdir(path.dirname(outPath), { recursive: true });
   await writeFile(outPath, OUTPUT_BYTES);
   outputId = (
-    await db.prisma.outputFile.create({
+    await sys.db.prisma.outputFile.create({
       data: {
         jobId,
         filename: 'out-1.mp4',
@@ -120,7 +116,7 @@ beforeAll(async () => {
   ).id;
 
   busyJobId = (
-    await db.prisma.processingJob.create({
+    await sys.db.prisma.processingJob.create({
       data: {
         projectId: busyProjectId,
         status: 'PROCESSING',
@@ -130,22 +126,18 @@ beforeAll(async () => {
       },
     })
   ).id;
-  await db.prisma.project.update({
+  await sys.db.prisma.project.update({
     where: { id: busyProjectId },
     data: { status: 'PROCESSING' },
   });
 
   apiKeyId = (
-    await request(gw.server)
+    await request(sys.gw.server)
       .post('/api/v1/api-keys')
       .set('Authorization', `Bearer ${alice.token}`)
       .send({ name: 'alice', scopes: ['read', 'write', 'jobs', 'billing'] })
       .expect(201)
   ).body.id;
-}, 30_000);
-afterAll(async () => {
-  await gw?.close();
-  await db?.drop();
 }, 30_000);
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -329,7 +321,7 @@ const routes: Route[] = [
 ];
 
 function send(route: Route, headers: Record<string, string>) {
-  let req = request(gw.server)[route.method](`/api/v1${route.path()}`).set(headers);
+  let req = request(sys.gw.server)[route.method](`/api/v1${route.path()}`).set(headers);
   if (route.multipart) {
     req = req.field('groupId', groupId).attach('file', Buffer.from('not read'), 'clip.mp4');
   } else if (route.body) req = req.send(route.body());
@@ -339,25 +331,25 @@ function send(route: Route, headers: Record<string, string>) {
 /** Everything of Alice's that Bob's requests could have touched. */
 async function aliceState() {
   const [projects, groups, videos, jobs, outputs, keys, user] = await Promise.all([
-    db.prisma.project.findMany({ where: { userId: alice.user.id }, orderBy: { id: 'asc' } }),
-    db.prisma.videoGroup.findMany({
+    sys.db.prisma.project.findMany({ where: { userId: alice.user.id }, orderBy: { id: 'asc' } }),
+    sys.db.prisma.videoGroup.findMany({
       where: { project: { userId: alice.user.id } },
       orderBy: { id: 'asc' },
     }),
-    db.prisma.videoFile.findMany({
+    sys.db.prisma.videoFile.findMany({
       where: { project: { userId: alice.user.id } },
       orderBy: { id: 'asc' },
     }),
-    db.prisma.processingJob.findMany({
+    sys.db.prisma.processingJob.findMany({
       where: { project: { userId: alice.user.id } },
       orderBy: { id: 'asc' },
     }),
-    db.prisma.outputFile.findMany({
+    sys.db.prisma.outputFile.findMany({
       where: { job: { project: { userId: alice.user.id } } },
       orderBy: { id: 'asc' },
     }),
-    db.prisma.apiKey.findMany({ where: { userId: alice.user.id }, orderBy: { id: 'asc' } }),
-    db.prisma.user.findUniqueOrThrow({ where: { id: alice.user.id } }),
+    sys.db.prisma.apiKey.findMany({ where: { userId: alice.user.id }, orderBy: { id: 'asc' } }),
+    sys.db.prisma.user.findUniqueOrThrow({ where: { id: alice.user.id } }),
   ]);
   return JSON.stringify(
     { projects, groups, videos, jobs, outputs, keys, credits: user.credits },
@@ -412,21 +404,21 @@ describe('the owner reaches the same ids', () => {
 
   it('Alice downloads her output and sees its job', async () => {
     const auth = { Authorization: `Bearer ${alice.token}` };
-    const dl = await request(gw.server)
+    const dl = await request(sys.gw.server)
       .get(`/api/v1/outputs/${outputId}/download`)
       .set(auth)
       .buffer(true)
       .parse(binaryBody)
       .expect(200);
     expect(dl.body).toEqual(OUTPUT_BYTES);
-    const job = await request(gw.server).get(`/api/v1/jobs/${jobId}`).set(auth).expect(200);
+    const job = await request(sys.gw.server).get(`/api/v1/jobs/${jobId}`).set(auth).expect(200);
     expect(job.body).toMatchObject({ id: jobId, status: 'COMPLETED', progress: 100 });
-    const outs = await request(gw.server)
+    const outs = await request(sys.gw.server)
       .get(`/api/v1/jobs/${jobId}/outputs`)
       .set(auth)
       .expect(200);
     expect(outs.body.map((o: { id: string }) => o.id)).toEqual([outputId]);
-    const events = await request(gw.server)
+    const events = await request(sys.gw.server)
       .get(`/api/v1/jobs/${jobId}/events`)
       .set(auth)
       .expect(200);
@@ -438,7 +430,7 @@ describe('the owner reaches the same ids', () => {
 
 describe('body ids of another user', () => {
   it("moving one's own video into another user's group is the same 400 as an unknown group", async () => {
-    const v = await db.prisma.videoFile.create({
+    const v = await sys.db.prisma.videoFile.create({
       data: {
         originalName: 'bob.mp4',
         filename: 'b.mp4',
@@ -451,7 +443,7 @@ describe('body ids of another user', () => {
       },
     });
     const move = (gid: string) =>
-      request(gw.server)
+      request(sys.gw.server)
         .patch(`/api/v1/projects/${bobProjectId}/videos/${v.id}`)
         .set('Authorization', `Bearer ${bob.token}`)
         .send({ groupId: gid });
@@ -461,12 +453,12 @@ describe('body ids of another user', () => {
     expect(foreign.body).toEqual(unknown.body);
     expect(foreign.body.details.map((d: { field: string }) => d.field)).toEqual(['groupId']);
     expect(
-      (await db.prisma.videoFile.findUniqueOrThrow({ where: { id: v.id } })).groupId,
+      (await sys.db.prisma.videoFile.findUniqueOrThrow({ where: { id: v.id } })).groupId,
     ).toBeNull();
   });
 
   it('an Idempotency-Key Alice used does not hand her job to Bob', async () => {
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .post(`/api/v1/projects/${projectId}/jobs`)
       .set('Authorization', `Bearer ${bob.token}`)
       .set('Idempotency-Key', 'alice-key-1')
@@ -478,7 +470,7 @@ describe('body ids of another user', () => {
 
 describe('lists show only the caller’s own items', () => {
   const asBob = (p: string) =>
-    request(gw.server).get(`/api/v1${p}`).set('Authorization', `Bearer ${bob.token}`);
+    request(sys.gw.server).get(`/api/v1${p}`).set('Authorization', `Bearer ${bob.token}`);
 
   it('GET /projects', async () => {
     const bobs = await asBob('/projects').expect(200);
@@ -490,7 +482,7 @@ describe('lists show only the caller’s own items', () => {
         items: [],
       });
     }
-    const alices = await request(gw.server)
+    const alices = await request(sys.gw.server)
       .get('/api/v1/projects')
       .set('Authorization', `Bearer ${alice.token}`)
       .expect(200);
@@ -517,13 +509,13 @@ describe('lists show only the caller’s own items', () => {
   it('GET /users/me is always the caller', async () => {
     expect((await asBob('/users/me').expect(200)).body.id).toBe(bob.user.id);
     expect(
-      (await request(gw.server).get('/api/v1/users/me').set('X-API-Key', bobKey).expect(200)).body
-        .id,
+      (await request(sys.gw.server).get('/api/v1/users/me').set('X-API-Key', bobKey).expect(200))
+        .body.id,
     ).toBe(bob.user.id);
   });
 
   it('projectSettings stay untouched by the attempts above', async () => {
-    const row = await db.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
+    const row = await sys.db.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
     expect(row.name).toBe('alice project');
     expect(row.settings).toEqual(projectSettings());
   });

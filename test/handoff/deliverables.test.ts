@@ -5,19 +5,15 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
-import { startBilling, type TestBilling } from '../support/billing';
 import { startWorker, type TestWorker } from '../support/worker';
 import { fund, registerUser } from '../support/factories';
 import { isFinal, mixableProject, waitForJob } from '../support/mixing-project';
+import { useSystem } from '../support/system';
 
 jest.setTimeout(180_000);
 process.env.SSE_HEARTBEAT_MS = '200';
 
-let db: TestDatabase;
-let gw: TestGateway;
-let billing: TestBilling;
+const sys = useSystem({ billing: true, stopFirst: async () => worker?.close() });
 let worker: TestWorker | undefined;
 let base: string;
 
@@ -30,57 +26,51 @@ let pendingToken: string;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  billing = await startBilling();
-  gw = await startGateway();
-  await new Promise<void>((r) => gw.server.listen(0, () => r()));
-  base = `http://127.0.0.1:${(gw.server.address() as AddressInfo).port}`;
+  await new Promise<void>((r) => sys.gw.server.listen(0, () => r()));
+  base = `http://127.0.0.1:${(sys.gw.server.address() as AddressInfo).port}`;
   ({ token } = await (async () => {
-    const u = await registerUser(gw.server);
-    await fund(db.prisma, u.user.id, 500);
+    const u = await registerUser(sys.gw.server);
+    await fund(sys.db.prisma, u.user.id, 500);
     return u;
   })());
   auth = { Authorization: `Bearer ${token}` };
-  const projectId = await mixableProject(gw, token, {
+  const projectId = await mixableProject(sys.gw, token, {
     settings: { metadata: { static: { campaign: '=HYPERLINK("x")' }, includeDynamic: true } },
   });
   // No worker yet: this job stays PENDING while the first tests look at it.
   jobId = (
-    await request(gw.server).post(`/api/v1/projects/${projectId}/jobs`).set(auth).expect(202)
+    await request(sys.gw.server).post(`/api/v1/projects/${projectId}/jobs`).set(auth).expect(202)
   ).body.id;
-  const other = await registerUser(gw.server);
-  await fund(db.prisma, other.user.id, 500);
+  const other = await registerUser(sys.gw.server);
+  await fund(sys.db.prisma, other.user.id, 500);
   pendingToken = other.token;
-  const otherProject = await mixableProject(gw, other.token);
+  const otherProject = await mixableProject(sys.gw, other.token);
   pendingJobId = (
-    await request(gw.server)
+    await request(sys.gw.server)
       .post(`/api/v1/projects/${otherProject}/jobs`)
       .set('Authorization', `Bearer ${other.token}`)
       .expect(202)
   ).body.id;
 });
-afterAll(async () => {
-  await worker?.close();
-  await gw?.close();
-  await billing?.close();
-  await db?.drop();
-});
 
 describe('while the job runs', () => {
   it('refuses its archive with 409, and another user gets 404', async () => {
-    const res = await request(gw.server).get(`/api/v1/jobs/${jobId}/archive`).set(auth).expect(409);
+    const res = await request(sys.gw.server)
+      .get(`/api/v1/jobs/${jobId}/archive`)
+      .set(auth)
+      .expect(409);
     expect(res.body.message).toMatch(/PENDING/);
-    await request(gw.server).get(`/api/v1/jobs/${pendingJobId}/archive`).set(auth).expect(404);
+    await request(sys.gw.server).get(`/api/v1/jobs/${pendingJobId}/archive`).set(auth).expect(404);
   });
 
   it('streams events to an EventSource-style client with a stream token: ids and heartbeats', async () => {
-    const issued = await request(gw.server)
+    const issued = await request(sys.gw.server)
       .post(`/api/v1/jobs/${pendingJobId}/events/token`)
       .set('Authorization', `Bearer ${pendingToken}`)
       .expect(201);
     expect(new Date(issued.body.expiresAt).getTime()).toBeGreaterThan(Date.now());
     // Someone else's token does not open this job's stream; nor does a token of another job.
-    await request(gw.server)
+    await request(sys.gw.server)
       .post(`/api/v1/jobs/${pendingJobId}/events/token`)
       .set(auth)
       .expect(404);
@@ -119,9 +109,9 @@ describe('once the job is done', () => {
 
   beforeAll(async () => {
     worker = await startWorker();
-    const job = await waitForJob(gw, token, jobId, isFinal);
+    const job = await waitForJob(sys.gw, token, jobId, isFinal);
     expect(job.status).toBe('COMPLETED');
-    const manifest = await request(gw.server)
+    const manifest = await request(sys.gw.server)
       .get(`/api/v1/jobs/${jobId}/manifest`)
       .set(auth)
       .expect(200);
@@ -141,7 +131,7 @@ describe('once the job is done', () => {
       });
       expect((o.clips as { groupName: string }[]).map((c) => c.groupName)).toEqual(['G0', 'G1']);
     }
-    const csv = await request(gw.server)
+    const csv = await request(sys.gw.server)
       .get(`/api/v1/jobs/${jobId}/manifest?format=csv`)
       .set(auth)
       .expect(200);
@@ -153,11 +143,14 @@ describe('once the job is done', () => {
     // A formula is neutralised (leading apostrophe) and CSV-quoted.
     expect(lines[1]).toContain(`"'=HYPERLINK(""x"")"`);
     expect(lines[1]).toContain(outputs[0].sha256);
-    await request(gw.server).get(`/api/v1/jobs/${jobId}/manifest?format=xml`).set(auth).expect(400);
+    await request(sys.gw.server)
+      .get(`/api/v1/jobs/${jobId}/manifest?format=xml`)
+      .set(auth)
+      .expect(400);
   });
 
   it('streams a ZIP of every output plus manifest.csv whose bytes match the manifest', async () => {
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .get(`/api/v1/jobs/${jobId}/archive`)
       .set(auth)
       .buffer(true)
@@ -182,7 +175,7 @@ describe('once the job is done', () => {
     }
     const csv = await readFile(path.join(dir, 'x', 'manifest.csv'), 'utf8');
     expect(csv.split('\r\n')).toHaveLength(6);
-    await request(gw.server)
+    await request(sys.gw.server)
       .get(`/api/v1/jobs/${jobId}/archive`)
       .set('Authorization', `Bearer ${pendingToken}`)
       .expect(404);
@@ -190,7 +183,7 @@ describe('once the job is done', () => {
 
   it('answers HEAD and sends ETag and Accept-Ranges on downloads; If-None-Match gets 304', async () => {
     const o = outputs[0];
-    const head = await request(gw.server)
+    const head = await request(sys.gw.server)
       .head(`/api/v1/outputs/${o.id}/download`)
       .set(auth)
       .expect(200);
@@ -201,7 +194,7 @@ describe('once the job is done', () => {
       etag: `"${o.sha256}"`,
     });
     expect(head.text ?? '').toBe('');
-    await request(gw.server)
+    await request(sys.gw.server)
       .get(`/api/v1/outputs/${o.id}/download`)
       .set(auth)
       .set('If-None-Match', `"${o.sha256}"`)
@@ -210,22 +203,22 @@ describe('once the job is done', () => {
 
   it('makes a signed link that works without headers until it expires', async () => {
     const o = outputs[1];
-    await request(gw.server)
+    await request(sys.gw.server)
       .post(`/api/v1/outputs/${o.id}/link`)
       .set(auth)
       .send({ expiresInSeconds: 0 })
       .expect(400);
-    await request(gw.server)
+    await request(sys.gw.server)
       .post(`/api/v1/outputs/${o.id}/link`)
       .set(auth)
       .send({ expiresInSeconds: 7 * 86400 + 1 })
       .expect(400);
-    await request(gw.server)
+    await request(sys.gw.server)
       .post(`/api/v1/outputs/${o.id}/link`)
       .set('Authorization', `Bearer ${pendingToken}`)
       .send({ expiresInSeconds: 60 })
       .expect(404);
-    const link = await request(gw.server)
+    const link = await request(sys.gw.server)
       .post(`/api/v1/outputs/${o.id}/link`)
       .set(auth)
       .send({ expiresInSeconds: 3600 })
@@ -250,7 +243,7 @@ describe('once the job is done', () => {
     ).toBe(403);
     expect((await fetch(`${base}${url.pathname}`)).status).toBe(403);
 
-    const short = await request(gw.server)
+    const short = await request(sys.gw.server)
       .post(`/api/v1/outputs/${o.id}/link`)
       .set(auth)
       .send({ expiresInSeconds: 1 })
@@ -263,7 +256,7 @@ describe('once the job is done', () => {
   });
 
   it('serves a JPEG poster per output', async () => {
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .get(`/api/v1/outputs/${outputs[2].id}/poster`)
       .set(auth)
       .buffer(true)
@@ -276,7 +269,7 @@ describe('once the job is done', () => {
     expect(res.headers['content-type']).toBe('image/jpeg');
     const bytes = res.body as Buffer;
     expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
-    await request(gw.server)
+    await request(sys.gw.server)
       .get(`/api/v1/outputs/${outputs[2].id}/poster`)
       .set('Authorization', `Bearer ${pendingToken}`)
       .expect(404);

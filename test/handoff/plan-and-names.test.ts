@@ -1,30 +1,11 @@
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
-import { startBilling, type TestBilling } from '../support/billing';
-import { startWorker, type TestWorker } from '../support/worker';
 import { createProject, fund, projectSettings, registerUser } from '../support/factories';
-import { isFinal, mixableProject, waitForJob } from '../support/mixing-project';
+import { completedJob, isFinal, mixableProject, waitForJob } from '../support/mixing-project';
+import { useSystem } from '../support/system';
 
 jest.setTimeout(180_000);
 
-let db: TestDatabase;
-let gw: TestGateway;
-let billing: TestBilling;
-let worker: TestWorker;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  billing = await startBilling();
-  gw = await startGateway();
-  worker = await startWorker();
-});
-afterAll(async () => {
-  await worker?.close();
-  await gw?.close();
-  await billing?.close();
-  await db?.drop();
-});
+const sys = useSystem({ billing: true, worker: true });
 
 interface PlannedCombination {
   index: number;
@@ -34,8 +15,8 @@ interface PlannedCombination {
 }
 
 async function funded() {
-  const { token, user } = await registerUser(gw.server);
-  await fund(db.prisma, user.id, 500);
+  const { token, user } = await registerUser(sys.gw.server);
+  await fund(sys.db.prisma, user.id, 500);
   return { token, auth: { Authorization: `Bearer ${token}` } };
 }
 
@@ -44,7 +25,7 @@ describe('POST /projects/:id/plan previews exactly what a job with its seed rend
     '%s: the outputs are the planned clips, in order, with the planned names; nothing spent',
     async (mixingMode) => {
       const { token, auth } = await funded();
-      const projectId = await mixableProject(gw, token, {
+      const projectId = await mixableProject(sys.gw, token, {
         perGroup: 3,
         settings: {
           mixingMode,
@@ -52,8 +33,8 @@ describe('POST /projects/:id/plan previews exactly what a job with its seed rend
           outputNameTemplate: '{project}_{index}_{group:G1}_{aspect}',
         },
       });
-      const before = (await request(gw.server).get('/api/v1/billing/balance').set(auth)).body;
-      const plan = await request(gw.server)
+      const before = (await request(sys.gw.server).get('/api/v1/billing/balance').set(auth)).body;
+      const plan = await request(sys.gw.server)
         .post(`/api/v1/projects/${projectId}/plan`)
         .set(auth)
         .send({ seed: 4242 })
@@ -68,29 +49,29 @@ describe('POST /projects/:id/plan previews exactly what a job with its seed rend
         expect(c.name).toMatch(/^Campaign_000\d_.+_(16x9|9x16|1x1|4x5)\.mp4$/);
       }
       // A second preview with the same seed is the same plan; no credits moved.
-      const again = await request(gw.server)
+      const again = await request(sys.gw.server)
         .post(`/api/v1/projects/${projectId}/plan`)
         .set(auth)
         .send({ seed: 4242 })
         .expect(200);
       expect(again.body).toEqual(plan.body);
-      expect((await request(gw.server).get('/api/v1/billing/balance').set(auth)).body).toEqual(
+      expect((await request(sys.gw.server).get('/api/v1/billing/balance').set(auth)).body).toEqual(
         before,
       );
 
-      const created = await request(gw.server)
+      const created = await request(sys.gw.server)
         .post(`/api/v1/projects/${projectId}/jobs`)
         .set(auth)
         .send({ seed: 4242 })
         .expect(202);
       expect(created.body.creditsReserved).toBe(plan.body.credits);
-      const job = await waitForJob(gw, token, created.body.id, isFinal);
+      const job = await waitForJob(sys.gw, token, created.body.id, isFinal);
       expect(job.status).toBe('COMPLETED');
       const outputs = job.outputs as { sourceFiles: string[]; duration: number; id: string }[];
       expect(outputs.map((o) => o.sourceFiles)).toEqual(
         combinations.map((c) => c.clips.map((clip) => clip.videoId)),
       );
-      const manifest = await request(gw.server)
+      const manifest = await request(sys.gw.server)
         .get(`/api/v1/jobs/${job.id}/manifest`)
         .set(auth)
         .expect(200);
@@ -102,22 +83,22 @@ describe('POST /projects/:id/plan previews exactly what a job with its seed rend
 
   it('answers a random seed when none is given, and 422 for a project that is not mixable', async () => {
     const { token, auth } = await funded();
-    const projectId = await mixableProject(gw, token);
-    const plan = await request(gw.server)
+    const projectId = await mixableProject(sys.gw, token);
+    const plan = await request(sys.gw.server)
       .post(`/api/v1/projects/${projectId}/plan`)
       .set(auth)
       .send({})
       .expect(200);
     expect(Number.isInteger(plan.body.seed)).toBe(true);
-    const empty = await createProject(gw.server, token);
-    const refused = await request(gw.server)
+    const empty = await createProject(sys.gw.server, token);
+    const refused = await request(sys.gw.server)
       .post(`/api/v1/projects/${empty.id}/plan`)
       .set(auth)
       .send({ seed: 1 })
       .expect(422);
     expect(refused.body.statusCode).toBe(422);
     const { token: other } = await funded();
-    await request(gw.server)
+    await request(sys.gw.server)
       .post(`/api/v1/projects/${projectId}/plan`)
       .set('Authorization', `Bearer ${other}`)
       .send({})
@@ -128,13 +109,13 @@ describe('POST /projects/:id/plan previews exactly what a job with its seed rend
 describe('the outputNameTemplate setting', () => {
   it('refuses an unknown placeholder with a 400 that names it, and an overlong template', async () => {
     const { token, auth } = await funded();
-    const bad = await request(gw.server)
+    const bad = await request(sys.gw.server)
       .post('/api/v1/projects')
       .set(auth)
       .send({ name: 'P', settings: projectSettings({ outputNameTemplate: '{project}-{colour}' }) })
       .expect(400);
     expect(JSON.stringify(bad.body)).toContain('{colour}');
-    await request(gw.server)
+    await request(sys.gw.server)
       .post('/api/v1/projects')
       .set(auth)
       .send({ name: 'P', settings: projectSettings({ outputNameTemplate: 'x'.repeat(301) }) })
@@ -144,19 +125,10 @@ describe('the outputNameTemplate setting', () => {
 
   it('names the files safely and uniquely, and downloads carry the name (RFC 5987)', async () => {
     const { token, auth } = await funded();
-    const projectId = await mixableProject(gw, token, {
+    const projectId = await mixableProject(sys.gw, token, {
       settings: { outputNameTemplate: '../Été/{project}:{date}' },
     });
-    const created = await request(gw.server)
-      .post(`/api/v1/projects/${projectId}/jobs`)
-      .set(auth)
-      .expect(202);
-    const job = await waitForJob(gw, token, created.body.id, isFinal);
-    expect(job.status).toBe('COMPLETED');
-    const manifest = await request(gw.server)
-      .get(`/api/v1/jobs/${job.id}/manifest`)
-      .set(auth)
-      .expect(200);
+    const { job, manifest } = await completedJob(sys.gw, token, projectId);
     const names = manifest.body.outputs.map((o: { name: string }) => o.name) as string[];
     const day = new Date(job.createdAt).toISOString().slice(0, 10);
     expect(names).toEqual([
@@ -165,7 +137,7 @@ describe('the outputNameTemplate setting', () => {
       `_Été_Campaign_${day}-3.mp4`,
       `_Été_Campaign_${day}-4.mp4`,
     ]);
-    const head = await request(gw.server)
+    const head = await request(sys.gw.server)
       .head(`/api/v1/outputs/${manifest.body.outputs[1].id}/download`)
       .set(auth)
       .expect(200);

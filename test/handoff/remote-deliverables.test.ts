@@ -4,12 +4,10 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
-import { startBilling, type TestBilling } from '../support/billing';
-import { startWorker, type TestWorker } from '../support/worker';
 import { fund, registerUser } from '../support/factories';
-import { isFinal, mixableProject, waitForJob } from '../support/mixing-project';
+import { completedJob, mixableProject } from '../support/mixing-project';
+import { binaryBody } from '../support/http';
+import { useSystem } from '../support/system';
 
 // Every file of this test lives in the NATS Object Store: the archive and the posters read
 // through the Storage interface, never from a local path.
@@ -17,53 +15,22 @@ process.env.STORAGE_DRIVER = 'nats';
 
 jest.setTimeout(180_000);
 
-let db: TestDatabase;
-let gw: TestGateway;
-let billing: TestBilling;
-let worker: TestWorker;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  billing = await startBilling();
-  gw = await startGateway();
-  worker = await startWorker();
-});
-afterAll(async () => {
-  await worker?.close();
-  await gw?.close();
-  await billing?.close();
-  await db?.drop();
-});
-
-const binary = (r: request.Response, cb: (e: Error | null, b: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  r.on('data', (c: Buffer) => chunks.push(c));
-  r.on('end', () => cb(null, Buffer.concat(chunks)));
-};
+const sys = useSystem({ billing: true, worker: true });
 
 it('archives and posters work with the NATS Object Store driver', async () => {
-  const { token, user } = await registerUser(gw.server);
-  await fund(db.prisma, user.id, 100);
+  const { token, user } = await registerUser(sys.gw.server);
+  await fund(sys.db.prisma, user.id, 100);
   const auth = { Authorization: `Bearer ${token}` };
-  const projectId = await mixableProject(gw, token);
-  const created = await request(gw.server)
-    .post(`/api/v1/projects/${projectId}/jobs`)
-    .set(auth)
-    .expect(202);
-  const job = await waitForJob(gw, token, created.body.id, isFinal);
-  expect(job.status).toBe('COMPLETED');
-  const manifest = await request(gw.server)
-    .get(`/api/v1/jobs/${job.id}/manifest`)
-    .set(auth)
-    .expect(200);
+  const projectId = await mixableProject(sys.gw, token);
+  const { job, manifest } = await completedJob(sys.gw, token, projectId);
   const outputs = manifest.body.outputs as { id: string; name: string; sha256: string }[];
   expect(outputs).toHaveLength(4);
 
-  const zip = await request(gw.server)
+  const zip = await request(sys.gw.server)
     .get(`/api/v1/jobs/${job.id}/archive`)
     .set(auth)
     .buffer(true)
-    .parse(binary)
+    .parse(binaryBody)
     .expect(200);
   const dir = await mkdtemp(path.join(tmpdir(), 'vmp-zip-'));
   await writeFile(path.join(dir, 'job.zip'), zip.body as Buffer);
@@ -73,11 +40,11 @@ it('archives and posters work with the NATS Object Store driver', async () => {
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(o.sha256);
   }
 
-  const poster = await request(gw.server)
+  const poster = await request(sys.gw.server)
     .get(`/api/v1/outputs/${outputs[0].id}/poster`)
     .set(auth)
     .buffer(true)
-    .parse(binary)
+    .parse(binaryBody)
     .expect(200);
   expect((poster.body as Buffer).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
 });

@@ -1,56 +1,40 @@
 import request from 'supertest';
 import { readdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
-import { startBilling, type TestBilling } from '../support/billing';
 import { startWorker, watchJobEvents, type TestWorker } from '../support/worker';
 import { fund, registerUser } from '../support/factories';
 import { isFinal, mixableProject, waitForJob } from '../support/mixing-project';
+import { useSystem } from '../support/system';
 
 jest.setTimeout(180_000);
 
-let db: TestDatabase;
-let gw: TestGateway;
-let billing: TestBilling;
+const sys = useSystem({ billing: true, stopFirst: async () => worker?.close() });
 let worker: TestWorker | undefined;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  billing = await startBilling();
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await worker?.close();
-  await gw?.close();
-  await billing?.close();
-  await db?.drop();
-});
-
 async function balance(userId: string) {
-  return (await db.prisma.user.findUniqueOrThrow({ where: { id: userId } })).credits;
+  return (await sys.db.prisma.user.findUniqueOrThrow({ where: { id: userId } })).credits;
 }
 
 describe('cancelling', () => {
   it('cancels a PENDING job with a full refund, and the job never runs', async () => {
-    const { token, user } = await registerUser(gw.server);
-    await fund(db.prisma, user.id, 50);
+    const { token, user } = await registerUser(sys.gw.server);
+    await fund(sys.db.prisma, user.id, 50);
     const auth = { Authorization: `Bearer ${token}` };
-    const projectId = await mixableProject(gw, token);
+    const projectId = await mixableProject(sys.gw, token);
     const job = (
-      await request(gw.server).post(`/api/v1/projects/${projectId}/jobs`).set(auth).expect(202)
+      await request(sys.gw.server).post(`/api/v1/projects/${projectId}/jobs`).set(auth).expect(202)
     ).body;
     expect(await balance(user.id)).toBe(50 - job.creditsReserved);
-    const cancelled = await request(gw.server)
+    const cancelled = await request(sys.gw.server)
       .post(`/api/v1/jobs/${job.id}/cancel`)
       .set(auth)
       .expect(202);
     expect(cancelled.body.status).toBe('CANCELLED');
     expect(await balance(user.id)).toBe(50);
     expect(
-      (await request(gw.server).get(`/api/v1/projects/${projectId}`).set(auth)).body.status,
+      (await request(sys.gw.server).get(`/api/v1/projects/${projectId}`).set(auth)).body.status,
     ).toBe('DRAFT');
-    await request(gw.server).post(`/api/v1/jobs/${job.id}/cancel`).set(auth).expect(409);
+    await request(sys.gw.server).post(`/api/v1/jobs/${job.id}/cancel`).set(auth).expect(409);
 
     const events = await watchJobEvents(job.id);
     worker = await startWorker();
@@ -58,7 +42,7 @@ describe('cancelling', () => {
     // settles nothing more, and announces the final state.
     const announced = await events.next((e) => e.status !== 'PROCESSING').finally(events.close);
     expect(announced).toMatchObject({ status: 'CANCELLED', progress: 0, outputsDone: 0 });
-    const after = await db.prisma.processingJob.findUniqueOrThrow({
+    const after = await sys.db.prisma.processingJob.findUniqueOrThrow({
       where: { id: job.id },
       include: { outputs: true },
     });
@@ -69,20 +53,20 @@ describe('cancelling', () => {
 
   it('stops a running job within seconds, removes partial files and refunds what was not produced', async () => {
     worker ??= await startWorker();
-    const { token, user } = await registerUser(gw.server);
-    await fund(db.prisma, user.id, 500);
+    const { token, user } = await registerUser(sys.gw.server);
+    await fund(sys.db.prisma, user.id, 500);
     const auth = { Authorization: `Bearer ${token}` };
-    const projectId = await mixableProject(gw, token, {
+    const projectId = await mixableProject(sys.gw, token, {
       perGroup: 3,
       seconds: 4,
       settings: { quality: 'MEDIUM', outputCount: 9 },
     });
     const job = (
-      await request(gw.server).post(`/api/v1/projects/${projectId}/jobs`).set(auth).expect(202)
+      await request(sys.gw.server).post(`/api/v1/projects/${projectId}/jobs`).set(auth).expect(202)
     ).body;
-    await waitForJob(gw, token, job.id, (j) => j.status === 'PROCESSING' || isFinal(j));
+    await waitForJob(sys.gw, token, job.id, (j) => j.status === 'PROCESSING' || isFinal(j));
     const asked = Date.now();
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .post(`/api/v1/jobs/${job.id}/cancel`)
       .set(auth)
       .expect(202);
@@ -100,39 +84,41 @@ describe('cancelling', () => {
     // Billing: the outputs recorded before the cancel are charged, the rest refunded, once.
     let refund = null;
     for (let i = 0; i < 100 && !refund; i++) {
-      refund = await db.prisma.creditTransaction.findFirst({
+      refund = await sys.db.prisma.creditTransaction.findFirst({
         where: { jobId: job.id, type: 'REFUND' },
       });
       if (!refund) await new Promise((r) => setTimeout(r, 100));
     }
-    const outputs = await db.prisma.outputFile.count({ where: { jobId: job.id } });
+    const outputs = await sys.db.prisma.outputFile.count({ where: { jobId: job.id } });
     expect(outputs).toBeLessThan(9);
     const perOutput = job.creditsReserved / 9;
     expect(refund?.amount).toBe(job.creditsReserved - outputs * perOutput);
     expect(await balance(user.id)).toBe(500 - outputs * perOutput);
-    const final = await db.prisma.processingJob.findUniqueOrThrow({ where: { id: job.id } });
+    const final = await sys.db.prisma.processingJob.findUniqueOrThrow({ where: { id: job.id } });
     expect(final.status).toBe('CANCELLED');
-    expect((await db.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).status).toBe(
-      'DRAFT',
-    );
+    expect(
+      (await sys.db.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).status,
+    ).toBe('DRAFT');
   });
 });
 
 describe('progress events', () => {
   it('streams progress that never decreases, then the final status, over SSE', async () => {
     worker ??= await startWorker();
-    const { token, user } = await registerUser(gw.server);
-    await fund(db.prisma, user.id, 100);
-    const projectId = await mixableProject(gw, token, { seconds: 2 });
+    const { token, user } = await registerUser(sys.gw.server);
+    await fund(sys.db.prisma, user.id, 100);
+    const projectId = await mixableProject(sys.gw, token, { seconds: 2 });
     const job = (
-      await request(gw.server)
+      await request(sys.gw.server)
         .post(`/api/v1/projects/${projectId}/jobs`)
         .set('Authorization', `Bearer ${token}`)
         .expect(202)
     ).body;
-    const server = gw.server.listening
-      ? gw.server
-      : await new Promise<typeof gw.server>((r) => gw.server.listen(0, () => r(gw.server)));
+    const server = sys.gw.server.listening
+      ? sys.gw.server
+      : await new Promise<typeof sys.gw.server>((r) =>
+          sys.gw.server.listen(0, () => r(sys.gw.server)),
+        );
     const { port } = server.address() as AddressInfo;
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/jobs/${job.id}/events`, {
       headers: { Authorization: `Bearer ${token}` },

@@ -3,33 +3,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
-import { startBilling, type TestBilling } from '../support/billing';
-import { startWorker, type TestWorker } from '../support/worker';
 import { createProject, fund, projectSettings, registerUser } from '../support/factories';
 import { clip } from '../support/clips';
 import { FINAL_JOB_STATUSES } from '@app/contracts';
+import { useSystem } from '../support/system';
 
 jest.setTimeout(120_000);
 
-let db: TestDatabase;
-let gw: TestGateway;
-let billing: TestBilling;
-let worker: TestWorker;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  billing = await startBilling();
-  gw = await startGateway();
-  worker = await startWorker();
-});
-afterAll(async () => {
-  await worker?.close();
-  await gw?.close();
-  await billing?.close();
-  await db?.drop();
-});
+const sys = useSystem({ billing: true, worker: true });
 
 async function waitForJob(
   token: string,
@@ -37,7 +18,7 @@ async function waitForJob(
   final: readonly string[] = FINAL_JOB_STATUSES,
 ) {
   for (let i = 0; i < 600; i++) {
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .get(`/api/v1/jobs/${jobId}`)
       .set('Authorization', `Bearer ${token}`)
       .expect(200);
@@ -50,15 +31,15 @@ async function waitForJob(
 /** A project with 2 groups × 2 clips of mixed shapes and rates, ready to mix. */
 async function mixableProject(token: string, settings: Record<string, unknown> = {}) {
   const auth = { Authorization: `Bearer ${token}` };
-  const project = await createProject(gw.server, token, {
+  const project = await createProject(sys.gw.server, token, {
     settings: projectSettings({ outputCount: 4, ...settings }),
   });
-  const hooks = await request(gw.server)
+  const hooks = await request(sys.gw.server)
     .post(`/api/v1/projects/${project.id}/groups`)
     .set(auth)
     .send({ name: 'Hooks', order: 0 })
     .expect(201);
-  const ctas = await request(gw.server)
+  const ctas = await request(sys.gw.server)
     .post(`/api/v1/projects/${project.id}/groups`)
     .set(auth)
     .send({ name: 'CTAs', order: 1 })
@@ -73,7 +54,7 @@ async function mixableProject(token: string, settings: Record<string, unknown> =
     [ctas.body.id, await clip({ width: 320, height: 180, fps: 60, rotate: 90 })],
   ];
   for (const [groupId, file] of clips) {
-    await request(gw.server)
+    await request(sys.gw.server)
       .post(`/api/v1/projects/${project.id}/videos`)
       .set(auth)
       .field('groupId', groupId)
@@ -85,21 +66,22 @@ async function mixableProject(token: string, settings: Record<string, unknown> =
 
 describe('a new user goes from register to downloaded outputs through the API', () => {
   it('estimates, mixes 4 distinct outputs, reports progress, and serves them with Range', async () => {
-    const { token, user } = await registerUser(gw.server);
-    await fund(db.prisma, user.id, 100);
+    const { token, user } = await registerUser(sys.gw.server);
+    await fund(sys.db.prisma, user.id, 100);
     const auth = { Authorization: `Bearer ${token}` };
     const projectId = await mixableProject(token);
 
-    const estimate = await request(gw.server)
+    const estimate = await request(sys.gw.server)
       .post(`/api/v1/projects/${projectId}/jobs/estimate`)
       .set(auth)
       .expect(200);
     expect(estimate.body).toMatchObject({ outputs: 4, combinationsAvailable: 4, credits: 4 });
     expect(
-      (await request(gw.server).get('/api/v1/billing/balance').set(auth).expect(200)).body.credits,
+      (await request(sys.gw.server).get('/api/v1/billing/balance').set(auth).expect(200)).body
+        .credits,
     ).toBe(100);
 
-    const created = await request(gw.server)
+    const created = await request(sys.gw.server)
       .post(`/api/v1/projects/${projectId}/jobs`)
       .set(auth)
       .expect(202);
@@ -110,7 +92,7 @@ describe('a new user goes from register to downloaded outputs through the API', 
       progress: 0,
     });
     expect(
-      (await request(gw.server).get(`/api/v1/projects/${projectId}`).set(auth)).body.status,
+      (await request(sys.gw.server).get(`/api/v1/projects/${projectId}`).set(auth)).body.status,
     ).toBe('PROCESSING');
 
     const job = await waitForJob(token, created.body.id);
@@ -120,20 +102,20 @@ describe('a new user goes from register to downloaded outputs through the API', 
     const combos = job.outputs.map((o: { sourceFiles: string[] }) => o.sourceFiles.join('+'));
     expect(new Set(combos).size).toBe(4);
     expect(
-      (await request(gw.server).get(`/api/v1/projects/${projectId}`).set(auth)).body.status,
+      (await request(sys.gw.server).get(`/api/v1/projects/${projectId}`).set(auth)).body.status,
     ).toBe('COMPLETED');
-    expect((await request(gw.server).get('/api/v1/billing/balance').set(auth)).body.credits).toBe(
-      96,
-    );
+    expect(
+      (await request(sys.gw.server).get('/api/v1/billing/balance').set(auth)).body.credits,
+    ).toBe(96);
 
-    const outputs = await request(gw.server)
+    const outputs = await request(sys.gw.server)
       .get(`/api/v1/jobs/${job.id}/outputs`)
       .set(auth)
       .expect(200);
     const first = outputs.body[0];
     expect(first.metadata).toMatchObject({ campaign: 'test', jobId: job.id });
 
-    const whole = await request(gw.server)
+    const whole = await request(sys.gw.server)
       .get(`/api/v1/outputs/${first.id}/download`)
       .set(auth)
       .buffer(true)
@@ -156,7 +138,7 @@ describe('a new user goes from register to downloaded outputs through the API', 
     ).format.tags;
     expect(tags.campaign).toBe('test');
 
-    const part = await request(gw.server)
+    const part = await request(sys.gw.server)
       .get(`/api/v1/outputs/${first.id}/download`)
       .set(auth)
       .set('Range', 'bytes=10-19')
@@ -165,18 +147,18 @@ describe('a new user goes from register to downloaded outputs through the API', 
       .expect(206);
     expect(part.headers['content-range']).toBe(`bytes 10-19/${first.size}`);
     expect((part.body as Buffer).equals((whole.body as Buffer).subarray(10, 20))).toBe(true);
-    await request(gw.server)
+    await request(sys.gw.server)
       .get(`/api/v1/outputs/${first.id}/download`)
       .set(auth)
       .set('Range', `bytes=${first.size}-`)
       .expect(416);
 
-    const other = await registerUser(gw.server);
-    await request(gw.server)
+    const other = await registerUser(sys.gw.server);
+    await request(sys.gw.server)
       .get(`/api/v1/outputs/${first.id}/download`)
       .set('Authorization', `Bearer ${other.token}`)
       .expect(404);
-    await request(gw.server)
+    await request(sys.gw.server)
       .get(`/api/v1/jobs/${job.id}`)
       .set('Authorization', `Bearer ${other.token}`)
       .expect(404);

@@ -6,38 +6,26 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
 import { Objm } from '@nats-io/obj';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
 import { binaryBody } from '../support/http';
-import { startBilling, type TestBilling } from '../support/billing';
 import { workerProcesses } from '../support/processes';
 import { fund, registerUser } from '../support/factories';
 import { isFinal, mixableProject, waitForJob } from '../support/mixing-project';
+import { useSystem } from '../support/system';
 
 jest.setTimeout(240_000);
 
 // Every app of this file keeps its files in the NATS Object Store; each has folders of its own.
 process.env.STORAGE_DRIVER = 'nats';
 
-let db: TestDatabase;
-let gw: TestGateway;
-let billing: TestBilling;
+const sys = useSystem({ billing: true, stopFirst: () => workers.killAll() });
 /** Workers on "other machines": each with its own, empty STORAGE_DIR and WORK_DIR. */
-const workers = workerProcesses(() => ({ DATABASE_URL: db.appUrl, WORKER_CONCURRENCY: '1' }), {
+const workers = workerProcesses(() => ({ DATABASE_URL: sys.db.appUrl, WORKER_CONCURRENCY: '1' }), {
   ownStorage: true,
 });
 const worker = () => workers.start();
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  billing = await startBilling();
-  gw = await startGateway();
-});
+// After the apps have stopped: the file's Object Store buckets.
 afterAll(async () => {
-  await workers.killAll();
-  await gw?.close();
-  await billing?.close();
-  await db?.drop();
   const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
   const objm = new Objm(nc);
   for (const kind of ['sources', 'mezzanines', 'outputs'])
@@ -52,12 +40,12 @@ describe('workers with no shared disk (STORAGE_DRIVER=nats)', () => {
   it('complete jobs from files they only reach through the store, and share mezzanines', async () => {
     const a = await worker();
     const b = await worker();
-    const { token, user } = await registerUser(gw.server);
-    await fund(db.prisma, user.id, 1000, 'ENTERPRISE');
+    const { token, user } = await registerUser(sys.gw.server);
+    await fund(sys.db.prisma, user.id, 1000, 'ENTERPRISE');
     const auth = { Authorization: `Bearer ${token}` };
-    const projectId = await mixableProject(gw, token);
+    const projectId = await mixableProject(sys.gw, token);
 
-    const videos = await db.prisma.videoFile.findMany({ where: { projectId } });
+    const videos = await sys.db.prisma.videoFile.findMany({ where: { projectId } });
     expect(videos.length).toBe(4);
     for (const v of videos)
       expect(v.path).toMatch(new RegExp(`^nats://${process.env.NATS_PREFIX}_sources/`));
@@ -66,23 +54,23 @@ describe('workers with no shared disk (STORAGE_DRIVER=nats)', () => {
     // and must reuse the mezzanines the first one shared through the store.
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const job = await request(gw.server)
+      const job = await request(sys.gw.server)
         .post(`/api/v1/projects/${projectId}/jobs`)
         .set(auth)
         .send({ seed: 7 + i })
         .expect(202);
       ids.push(job.body.id);
-      expect((await waitForJob(gw, token, job.body.id, isFinal)).status).toBe('COMPLETED');
+      expect((await waitForJob(sys.gw, token, job.body.id, isFinal)).status).toBe('COMPLETED');
     }
 
-    const outputs = await db.prisma.outputFile.findMany({ where: { jobId: { in: ids } } });
+    const outputs = await sys.db.prisma.outputFile.findMany({ where: { jobId: { in: ids } } });
     expect(outputs).toHaveLength(8);
     for (const o of outputs)
       expect(o.path).toMatch(new RegExp(`^nats://${process.env.NATS_PREFIX}_outputs/`));
 
     // The download streams out of the store, and ranges work on it.
     const first = outputs[0];
-    const whole = await request(gw.server)
+    const whole = await request(sys.gw.server)
       .get(`/api/v1/outputs/${first.id}/download`)
       .set(auth)
       .buffer(true)
@@ -96,7 +84,7 @@ describe('workers with no shared disk (STORAGE_DRIVER=nats)', () => {
       execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', file]).toString(),
     ) as { streams: { codec_type: string }[] };
     expect(probed.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
-    const ranged = await request(gw.server)
+    const ranged = await request(sys.gw.server)
       .get(`/api/v1/outputs/${first.id}/download`)
       .set(auth)
       .set('Range', 'bytes=100-199')

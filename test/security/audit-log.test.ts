@@ -1,41 +1,26 @@
 import request from 'supertest';
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
-import { startBilling, type TestBilling } from '../support/billing';
 import { createProject, registerUser } from '../support/factories';
+import { useSystem } from '../support/system';
 
-let db: TestDatabase;
-let gw: TestGateway;
-let billing: TestBilling;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  billing = await startBilling();
-  gw = await startGateway();
-}, 30_000);
-afterAll(async () => {
-  await gw?.close();
-  await billing?.close();
-  await db?.drop();
-});
+const sys = useSystem({ billing: true });
 
 const entries = (action: string) =>
-  db.prisma.auditLog.findMany({ where: { action }, orderBy: { createdAt: 'asc' } });
+  sys.db.prisma.auditLog.findMany({ where: { action }, orderBy: { createdAt: 'asc' } });
 
 describe('audit log of sensitive operations', () => {
   it('records failed and successful logins with the address and request id, never the password', async () => {
-    const { email, password, user } = await registerUser(gw.server);
-    await request(gw.server)
+    const { email, password, user } = await registerUser(sys.gw.server);
+    await request(sys.gw.server)
       .post('/api/v1/auth/login')
       .set('X-Request-Id', 'audit-login-1')
       .send({ email, password: 'wrong password!' })
       .expect(401);
-    await request(gw.server)
+    await request(sys.gw.server)
       .post('/api/v1/auth/login')
       .send({ email: 'nobody@example.com', password: 'whatever-123' })
       .expect(401);
-    await request(gw.server).post('/api/v1/auth/login').send({ email, password }).expect(200);
+    await request(sys.gw.server).post('/api/v1/auth/login').send({ email, password }).expect(200);
 
     const failed = await entries('auth.login.failed');
     expect(failed).toHaveLength(2);
@@ -51,68 +36,68 @@ describe('audit log of sensitive operations', () => {
       details: { email: 'nobody@example.com', reason: 'unknown email' },
     });
     expect(await entries('auth.login.succeeded')).toMatchObject([{ actorUserId: user.id }]);
-    const all = JSON.stringify(await db.prisma.auditLog.findMany());
+    const all = JSON.stringify(await sys.db.prisma.auditLog.findMany());
     expect(all).not.toContain(password);
     expect(all).not.toContain('wrong password!');
   });
 
   it('records API key creation and revocation, and names the key used to act', async () => {
-    const { token, user } = await registerUser(gw.server);
-    const created = await request(gw.server)
+    const { token, user } = await registerUser(sys.gw.server);
+    const created = await request(sys.gw.server)
       .post('/api/v1/api-keys')
       .set('Authorization', `Bearer ${token}`)
       .send({ name: 'ci', scopes: ['write'] })
       .expect(201);
     // A key cannot make keys: refused, and nothing recorded as made.
-    await request(gw.server)
+    await request(sys.gw.server)
       .post('/api/v1/api-keys')
       .set('X-API-Key', created.body.key)
       .send({ name: 'made by key', scopes: ['read'] })
       .expect(403);
-    const project = await createProject(gw.server, token, { name: 'deleted by key' });
-    await request(gw.server)
+    const project = await createProject(sys.gw.server, token, { name: 'deleted by key' });
+    await request(sys.gw.server)
       .delete(`/api/v1/projects/${project.id}`)
       .set('X-API-Key', created.body.key)
       .expect(204);
-    await request(gw.server)
+    await request(sys.gw.server)
       .delete(`/api/v1/api-keys/${created.body.id}`)
       .set('Authorization', `Bearer ${token}`)
       .expect(204);
-    const made = await db.prisma.auditLog.findMany({
+    const made = await sys.db.prisma.auditLog.findMany({
       where: { action: 'api_key.created', actorUserId: user.id },
     });
     expect(made.map((e) => [e.targetId, e.actorApiKeyId])).toEqual([[created.body.id, null]]);
     expect(made[0].details).toMatchObject({ name: 'ci', scopes: ['write'] });
     expect(JSON.stringify(made)).not.toContain(created.body.key);
     expect(
-      await db.prisma.auditLog.findMany({
+      await sys.db.prisma.auditLog.findMany({
         where: { action: 'project.deleted', targetId: project.id },
       }),
     ).toMatchObject([{ actorUserId: user.id, actorApiKeyId: created.body.id }]);
     expect(
-      await db.prisma.auditLog.count({
+      await sys.db.prisma.auditLog.count({
         where: { action: 'api_key.revoked', actorUserId: user.id, targetId: created.body.id },
       }),
     ).toBe(1);
   });
 
   it('records purchases (in billing, under the request id) and project deletes', async () => {
-    const { token, user } = await registerUser(gw.server);
+    const { token, user } = await registerUser(sys.gw.server);
     const reference = `pay_${randomBytes(4).toString('hex')}`;
-    const bought = await request(gw.server)
+    const bought = await request(sys.gw.server)
       .post('/api/v1/billing/purchase')
       .set('Authorization', `Bearer ${token}`)
       .set('X-Request-Id', 'audit-purchase-1')
       .send({ credits: 250, paymentReference: reference })
       .expect(201);
     // A replay is the same purchase: no second entry.
-    await request(gw.server)
+    await request(sys.gw.server)
       .post('/api/v1/billing/purchase')
       .set('Authorization', `Bearer ${token}`)
       .send({ credits: 250, paymentReference: reference })
       .expect(201);
     expect(
-      await db.prisma.auditLog.findMany({
+      await sys.db.prisma.auditLog.findMany({
         where: { action: 'billing.purchase', actorUserId: user.id },
       }),
     ).toMatchObject([
@@ -124,13 +109,13 @@ describe('audit log of sensitive operations', () => {
       },
     ]);
 
-    const project = await createProject(gw.server, token, { name: 'To delete' });
-    await request(gw.server)
+    const project = await createProject(sys.gw.server, token, { name: 'To delete' });
+    await request(sys.gw.server)
       .delete(`/api/v1/projects/${project.id}`)
       .set('Authorization', `Bearer ${token}`)
       .expect(204);
     expect(
-      await db.prisma.auditLog.findMany({
+      await sys.db.prisma.auditLog.findMany({
         where: { action: 'project.deleted', actorUserId: user.id },
       }),
     ).toMatchObject([

@@ -14,6 +14,7 @@ import {
   probe,
 } from '@app/media';
 import { makeHostileCorpus, writePlaylists, type HostileItem } from '@app/media/testing';
+import { HOSTILE_ITEM_NAMES } from '../support/hostile-items';
 
 /**
  * The hostile-media corpus (libs/media/src/testing/hostile-corpus.ts) against the upload intake
@@ -63,21 +64,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('hostile uploads', () => {
   it('has every kind of file the issue lists', () => {
-    expect(corpus.map((i) => i.name).sort()).toEqual(
-      [
-        'avi-wrapping-hls',
-        'ffconcat-etc-passwd',
-        'ffconcat-playlist',
-        'hls-etc-passwd',
-        'hls-playlist',
-        'hour-of-audio',
-        'huge-frame',
-        'ten-hours',
-        'truncated-mp4',
-        'truncated-mp4-header-intact',
-        'zero-duration',
-      ].sort(),
-    );
+    expect(corpus.map((i) => i.name).sort()).toEqual([...HOSTILE_ITEM_NAMES].sort());
   });
 
   it.each([

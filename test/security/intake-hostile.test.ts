@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { makeHostileCorpus, type HostileItem } from '@app/media/testing';
+import { HOSTILE_ITEM_NAMES } from '../support/hostile-items';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { createProject, registerUser } from '../support/factories';
 import type { TestGateway } from '../support/gateway';
@@ -94,21 +95,7 @@ afterAll(async () => {
 
 describe('the hostile corpus through POST /projects/:id/videos', () => {
   it('has every kind of file the issue lists', () => {
-    expect(corpus.map((i) => i.name).sort()).toEqual(
-      [
-        'avi-wrapping-hls',
-        'ffconcat-etc-passwd',
-        'ffconcat-playlist',
-        'hls-etc-passwd',
-        'hls-playlist',
-        'hour-of-audio',
-        'huge-frame',
-        'ten-hours',
-        'truncated-mp4',
-        'truncated-mp4-header-intact',
-        'zero-duration',
-      ].sort(),
-    );
+    expect(corpus.map((i) => i.name).sort()).toEqual([...HOSTILE_ITEM_NAMES].sort());
   });
 
   it('refuses each item with a 4xx in under 5 s, leaving nothing stored', async () => {

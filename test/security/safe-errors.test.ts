@@ -6,9 +6,8 @@ import { NatsLifecycle } from '@app/messaging';
 import { AllExceptionsFilter } from '../../apps/gateway/src/common/filters/all-exceptions.filter';
 import { HealthController } from '../../apps/gateway/src/health/health.controller';
 import { HealthRepository } from '../../apps/gateway/src/health/health.repository';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
 import { createProject, registerUser } from '../support/factories';
+import { useSystem } from '../support/system';
 
 jest.setTimeout(60_000);
 
@@ -70,21 +69,12 @@ describe('what a client learns of a failure', () => {
 });
 
 describe('an upload ffprobe refuses', () => {
-  let db: TestDatabase;
-  let gw: TestGateway;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    gw = await startGateway();
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await db?.drop();
-  });
+  const sys = useSystem();
 
   it('answers 400 with a fixed reason: no ffprobe output, no server path', async () => {
-    const { token } = await registerUser(gw.server);
-    const project = await createProject(gw.server, token);
-    const res = await request(gw.server)
+    const { token } = await registerUser(sys.gw.server);
+    const project = await createProject(sys.gw.server, token);
+    const res = await request(sys.gw.server)
       .post(`/api/v1/projects/${project.id}/videos`)
       .set('Authorization', `Bearer ${token}`)
       .attach('file', Buffer.from('this is text, not a video '.repeat(200)), 'clip.mp4')

@@ -1,53 +1,23 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { S3Client } from '@aws-sdk/client-s3';
 import { S3ObjectStorage } from '@app/storage';
+import { useLocalS3 } from '../support/local-s3';
 import { describeStorageContract } from './storage-contract';
 
 /**
  * The s3 driver against a local S3-compatible server (s3rver, a dev dependency from the npm
  * registry) started by this file on a free loopback port.
  */
-interface LocalS3 {
-  run(): Promise<{ port: number }>;
-  close(): Promise<void>;
-}
-let server: LocalS3;
-let client: S3Client;
+const s3 = useLocalS3();
 const warnings: string[] = [];
 
 function storage(bucket = 'vmp-contract'): S3ObjectStorage {
-  return new S3ObjectStorage(client, {
+  return new S3ObjectStorage(s3.client, {
     bucket,
     versioning: true,
     onWarning: (m) => warnings.push(m),
   });
 }
-
-beforeAll(async () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const S3rver = require('s3rver') as new (options: object) => LocalS3;
-  server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: mkdtempSync(path.join(tmpdir(), 'vmp-s3rver-')),
-  });
-  const { port } = await server.run();
-  client = new S3Client({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
-});
-afterAll(async () => {
-  client?.destroy();
-  await server?.close();
-});
 
 describeStorageContract('s3 (s3rver)', async () => storage());
 

@@ -68,3 +68,29 @@ export async function waitForJob(
 
 export const isFinal = (job: { status: string }) =>
   FINAL_JOB_STATUSES.includes(job.status as JobStatus);
+
+/**
+ * Starts a job of the project, waits for it to end and expects it COMPLETED; returns the job and
+ * its manifest (GET /jobs/:id/manifest).
+ */
+export async function completedJob(
+  gw: TestGateway,
+  token: string,
+  projectId: string,
+): Promise<{
+  job: { id: string; createdAt: string; [k: string]: unknown };
+  manifest: request.Response;
+}> {
+  const auth = { Authorization: `Bearer ${token}` };
+  const created = await request(gw.server)
+    .post(`/api/v1/projects/${projectId}/jobs`)
+    .set(auth)
+    .expect(202);
+  const job = await waitForJob(gw, token, created.body.id, isFinal);
+  expect(job.status).toBe('COMPLETED');
+  const manifest = await request(gw.server)
+    .get(`/api/v1/jobs/${job.id}/manifest`)
+    .set(auth)
+    .expect(200);
+  return { job, manifest };
+}

@@ -2,13 +2,11 @@ import { natsNames } from '@app/contracts';
 import request from 'supertest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
-import { startBilling, type TestBilling } from '../support/billing';
 import { startWorker, type TestWorker } from '../support/worker';
 import { fund, registerUser } from '../support/factories';
 import { mixableProject } from '../support/mixing-project';
 import { Receiver } from './receiver';
+import { useSystem } from '../support/system';
 
 jest.setTimeout(120_000);
 
@@ -18,46 +16,36 @@ Object.assign(process.env, {
   WEBHOOK_POLL_INTERVAL_MS: '100',
 });
 
-let db: TestDatabase;
-let gw: TestGateway;
-let billing: TestBilling;
 let worker: TestWorker | undefined;
 const receiver = new Receiver(0);
 let base: string;
 
+// The receiver listens before the apps start and closes after they have stopped.
 beforeAll(async () => {
   base = await receiver.listen();
-  db = await createTestDatabase();
-  billing = await startBilling();
-  gw = await startGateway();
 });
-afterAll(async () => {
-  await worker?.close();
-  await gw?.close();
-  await billing?.close();
-  await receiver.close();
-  await db?.drop();
-});
+const sys = useSystem({ billing: true, stopFirst: async () => worker?.close() });
+afterAll(() => receiver.close());
 
 describe('job.cancelled of a job cancelled while PENDING (no worker ever ran it)', () => {
   it('is queued by the gateway and delivered once, though the worker settles the job again', async () => {
-    const u = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
     const auth = { Authorization: `Bearer ${u.token}` };
-    await fund(db.prisma, u.user.id, 100);
-    const endpoint = await request(gw.server)
+    await fund(sys.db.prisma, u.user.id, 100);
+    const endpoint = await request(sys.gw.server)
       .post('/api/v1/webhooks')
       .set(auth)
       .send({ url: `${base}/hooks`, events: ['job.cancelled', 'job.completed'] })
       .expect(201);
     receiver.secrets = [endpoint.body.secret];
-    const projectId = await mixableProject(gw, u.token, { perGroup: 1 });
+    const projectId = await mixableProject(sys.gw, u.token, { perGroup: 1 });
     // No worker runs yet: the job stays PENDING until cancelled.
-    const job = await request(gw.server)
+    const job = await request(sys.gw.server)
       .post(`/api/v1/projects/${projectId}/jobs`)
       .set(auth)
       .send({ metadata: { order: 'A-1' } })
       .expect(202);
-    await request(gw.server).post(`/api/v1/jobs/${job.body.id}/cancel`).set(auth).expect(202);
+    await request(sys.gw.server).post(`/api/v1/jobs/${job.body.id}/cancel`).set(auth).expect(202);
 
     // The gateway queued the event: it is on the stream before any worker exists.
     const queued = await queuedWebhookEvent();
@@ -72,7 +60,7 @@ describe('job.cancelled of a job cancelled while PENDING (no worker ever ran it)
     worker = await startWorker();
     await receiver.waitFor(() => receiver.accepted().length >= 1, 'job.cancelled');
     const settled = await waitUntil(() =>
-      db.prisma.jobSettlement.findUnique({ where: { jobId: job.body.id } }),
+      sys.db.prisma.jobSettlement.findUnique({ where: { jobId: job.body.id } }),
     );
     expect(settled.refunded).toBe(settled.reserved);
 
@@ -90,9 +78,9 @@ describe('job.cancelled of a job cancelled while PENDING (no worker ever ran it)
     });
     // Recorded once the answer is in.
     await waitUntil(() =>
-      db.prisma.webhookDelivery.findFirst({ where: { id: delivered.id, status: 'DELIVERED' } }),
+      sys.db.prisma.webhookDelivery.findFirst({ where: { id: delivered.id, status: 'DELIVERED' } }),
     );
-    const rows = await db.prisma.webhookDelivery.findMany({
+    const rows = await sys.db.prisma.webhookDelivery.findMany({
       where: { endpointId: endpoint.body.id },
     });
     expect(rows).toHaveLength(1);

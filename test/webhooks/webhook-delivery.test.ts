@@ -1,11 +1,8 @@
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
-import { startBilling, type TestBilling } from '../support/billing';
-import { startWorker, type TestWorker } from '../support/worker';
 import { fund, registerUser, type RegisteredUser } from '../support/factories';
 import { mixableProject, waitForJob } from '../support/mixing-project';
 import { Receiver } from './receiver';
+import { useSystem } from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -18,27 +15,15 @@ Object.assign(process.env, {
   WEBHOOK_DISABLE_AFTER_MS: String(5 * 24 * 3600_000),
 });
 
-let db: TestDatabase;
-let gw: TestGateway;
-let billing: TestBilling;
-let worker: TestWorker;
 const receiver = new Receiver();
 let base: string;
 
+// The receiver listens before the apps start and closes after they have stopped.
 beforeAll(async () => {
   base = await receiver.listen();
-  db = await createTestDatabase();
-  billing = await startBilling();
-  gw = await startGateway();
-  worker = await startWorker();
 });
-afterAll(async () => {
-  await worker?.close();
-  await gw?.close();
-  await billing?.close();
-  await receiver.close();
-  await db?.drop();
-});
+const sys = useSystem({ billing: true, worker: true });
+afterAll(() => receiver.close());
 
 const bearer = (u: RegisteredUser) => ({ Authorization: `Bearer ${u.token}` });
 
@@ -50,9 +35,9 @@ describe('a job end to end, with a signed webhook endpoint that fails at first',
   let metadataEndpointId: string;
 
   beforeAll(async () => {
-    u = await registerUser(gw.server);
-    await fund(db.prisma, u.user.id, 100);
-    const created = await request(gw.server)
+    u = await registerUser(sys.gw.server);
+    await fund(sys.db.prisma, u.user.id, 100);
+    const created = await request(sys.gw.server)
       .post('/api/v1/webhooks')
       .set(bearer(u))
       .send({ url: `${base}/hooks`, events: ['job.completed', 'output.ready'] })
@@ -61,7 +46,7 @@ describe('a job end to end, with a signed webhook endpoint that fails at first',
     receiver.secrets = [endpoint.secret];
     // Endpoints the API would refuse, put in directly: the deliverer must refuse them too.
     metadataEndpointId = (
-      await db.prisma.webhookEndpoint.create({
+      await sys.db.prisma.webhookEndpoint.create({
         data: {
           userId: u.user.id,
           url: 'http://169.254.169.254/latest/meta-data/',
@@ -72,7 +57,7 @@ describe('a job end to end, with a signed webhook endpoint that fails at first',
     ).id;
     // Failing for 6 days already: the next failure disables it.
     failingEndpointId = (
-      await db.prisma.webhookEndpoint.create({
+      await sys.db.prisma.webhookEndpoint.create({
         data: {
           userId: u.user.id,
           url: `${base}/always-503`,
@@ -83,20 +68,20 @@ describe('a job end to end, with a signed webhook endpoint that fails at first',
       })
     ).id;
 
-    const projectId = await mixableProject(gw, u.token, { settings: { outputCount: 2 } });
-    const started = await request(gw.server)
+    const projectId = await mixableProject(sys.gw, u.token, { settings: { outputCount: 2 } });
+    const started = await request(sys.gw.server)
       .post(`/api/v1/projects/${projectId}/jobs`)
       .set(bearer(u))
       .send({ metadata: { campaign: 'spring', externalId: 42, tags: ['a', 'b'] } })
       .expect(202);
-    job = await waitForJob(gw, u.token, started.body.id, (j) => j.status === 'COMPLETED');
+    job = await waitForJob(sys.gw, u.token, started.body.id, (j) => j.status === 'COMPLETED');
     await receiver.waitFor(
       () => receiver.accepted().length >= 3,
       'job.completed and two output.ready accepted',
     );
     // Recorded once the answers are in.
     await waitForRow(async () =>
-      (await db.prisma.webhookDelivery.count({
+      (await sys.db.prisma.webhookDelivery.count({
         where: { endpointId: endpoint.id, status: 'DELIVERED' },
       })) >= 3
         ? true
@@ -153,7 +138,7 @@ describe('a job end to end, with a signed webhook endpoint that fails at first',
   });
 
   it('lists the deliveries with their attempts and last status code', async () => {
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .get(`/api/v1/webhooks/${endpoint.id}/deliveries?status=delivered`)
       .set(bearer(u))
       .expect(200);
@@ -163,7 +148,7 @@ describe('a job end to end, with a signed webhook endpoint that fails at first',
       expect(d.nextAttemptAt).toBeNull();
     }
     // One delivery per event for this endpoint, whatever the redeliveries and catch-ups.
-    const all = await request(gw.server)
+    const all = await request(sys.gw.server)
       .get(`/api/v1/webhooks/${endpoint.id}/deliveries`)
       .set(bearer(u))
       .expect(200);
@@ -172,7 +157,7 @@ describe('a job end to end, with a signed webhook endpoint that fails at first',
 
   it('refuses a metadata address at delivery too, even with WEBHOOK_ALLOW_PRIVATE', async () => {
     const d = await waitForRow(() =>
-      db.prisma.webhookDelivery.findFirst({
+      sys.db.prisma.webhookDelivery.findFirst({
         where: { endpointId: metadataEndpointId, attempts: { gte: 1 } },
       }),
     );
@@ -183,7 +168,7 @@ describe('a job end to end, with a signed webhook endpoint that fails at first',
 
   it('disables an endpoint that has failed for 5 days', async () => {
     const row = await waitForRow(() =>
-      db.prisma.webhookEndpoint.findFirst({ where: { id: failingEndpointId, enabled: false } }),
+      sys.db.prisma.webhookEndpoint.findFirst({ where: { id: failingEndpointId, enabled: false } }),
     );
     expect(row.disabledReason).toMatch(/kept failing/);
     expect(receiver.attempts.some((a) => a.path === '/always-503')).toBe(true);
@@ -191,13 +176,13 @@ describe('a job end to end, with a signed webhook endpoint that fails at first',
 
   it('retries a delivery on request (202) with the same webhook-id', async () => {
     const [delivery] = (
-      await request(gw.server)
+      await request(sys.gw.server)
         .get(`/api/v1/webhooks/${endpoint.id}/deliveries`)
         .set(bearer(u))
         .expect(200)
     ).body.items;
     const before = receiver.attempts.filter((a) => a.id === delivery.id).length;
-    await request(gw.server)
+    await request(sys.gw.server)
       .post(`/api/v1/webhooks/${endpoint.id}/deliveries/${delivery.id}/retry`)
       .set(bearer(u))
       .expect(202);
@@ -208,25 +193,25 @@ describe('a job end to end, with a signed webhook endpoint that fails at first',
     const last = receiver.attempts.filter((a) => a.id === delivery.id).at(-1)!;
     expect(last.status).toBe(204);
     const row = await waitForRow(() =>
-      db.prisma.webhookDelivery.findFirst({ where: { id: delivery.id, attempts: 4 } }),
+      sys.db.prisma.webhookDelivery.findFirst({ where: { id: delivery.id, attempts: 4 } }),
     );
     expect(row.status).toBe('DELIVERED');
   });
 
   it('after a rotation, signs with both secrets: either one verifies', async () => {
-    const rotated = await request(gw.server)
+    const rotated = await request(sys.gw.server)
       .post(`/api/v1/webhooks/${endpoint.id}/rotate-secret`)
       .set(bearer(u))
       .expect(200);
     const { items } = (
-      await request(gw.server)
+      await request(sys.gw.server)
         .get(`/api/v1/webhooks/${endpoint.id}/deliveries`)
         .set(bearer(u))
         .expect(200)
     ).body;
     const delivery = items[items.length - 1];
     const before = receiver.attempts.length;
-    await request(gw.server)
+    await request(sys.gw.server)
       .post(`/api/v1/webhooks/${endpoint.id}/deliveries/${delivery.id}/retry`)
       .set(bearer(u))
       .expect(202);
@@ -246,13 +231,13 @@ describe('a job end to end, with a signed webhook endpoint that fails at first',
 
 describe('registering with WEBHOOK_ALLOW_PRIVATE=true (development and tests)', () => {
   it('accepts loopback URLs, never link-local or metadata ones', async () => {
-    const u = await registerUser(gw.server);
-    await request(gw.server)
+    const u = await registerUser(sys.gw.server);
+    await request(sys.gw.server)
       .post('/api/v1/webhooks')
       .set(bearer(u))
       .send({ url: 'http://localhost:9/x', events: ['job.failed'] })
       .expect(201);
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .post('/api/v1/webhooks')
       .set(bearer(u))
       .send({ url: 'http://169.254.169.254/', events: ['job.failed'] })

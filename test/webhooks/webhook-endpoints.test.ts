@@ -1,30 +1,19 @@
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startGateway, type TestGateway } from '../support/gateway';
 import { expectErrorShape, fieldsOf } from '../support/http';
 import { registerUser, type RegisteredUser } from '../support/factories';
+import { useSystem } from '../support/system';
 
 // Production-like: loopback and private addresses are refused.
 process.env.WEBHOOK_ALLOW_PRIVATE = 'false';
 
-let db: TestDatabase;
-let gw: TestGateway;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  gw = await startGateway();
-}, 30_000);
-afterAll(async () => {
-  await gw?.close();
-  await db?.drop();
-}, 30_000);
+const sys = useSystem();
 
 const bearer = (u: RegisteredUser) => ({ Authorization: `Bearer ${u.token}` });
 // An IP literal: judged without DNS.
 const PUBLIC_URL = 'https://93.184.216.34/hooks/vmp';
 
 async function createWebhook(u: RegisteredUser, body: Record<string, unknown> = {}) {
-  const res = await request(gw.server)
+  const res = await request(sys.gw.server)
     .post('/api/v1/webhooks')
     .set(bearer(u))
     .send({ url: PUBLIC_URL, events: ['job.completed', 'job.failed'], ...body });
@@ -35,8 +24,8 @@ async function createWebhook(u: RegisteredUser, body: Record<string, unknown> = 
 
 describe('POST /webhooks', () => {
   it('registers an endpoint and shows its whsec_ secret once', async () => {
-    const u = await registerUser(gw.server);
-    const res = await request(gw.server)
+    const u = await registerUser(sys.gw.server);
+    const res = await request(sys.gw.server)
       .post('/api/v1/webhooks')
       .set(bearer(u))
       .send({ url: PUBLIC_URL, events: ['job.completed', 'output.ready'], description: 'ci' })
@@ -49,26 +38,26 @@ describe('POST /webhooks', () => {
       enabled: true,
       secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/=]+$/),
     });
-    const one = await request(gw.server)
+    const one = await request(sys.gw.server)
       .get(`/api/v1/webhooks/${res.body.id}`)
       .set(bearer(u))
       .expect(200);
     expect(one.body).toMatchObject({ id: res.body.id, url: PUBLIC_URL, enabled: true });
     expect(one.body).not.toHaveProperty('secret');
-    const list = await request(gw.server).get('/api/v1/webhooks').set(bearer(u)).expect(200);
+    const list = await request(sys.gw.server).get('/api/v1/webhooks').set(bearer(u)).expect(200);
     expect(list.body.map((w: { id: string }) => w.id)).toEqual([res.body.id]);
     expect(JSON.stringify(list.body)).not.toContain(res.body.secret);
   });
 
   it('names the fields of a malformed body', async () => {
-    const u = await registerUser(gw.server);
-    const res = await request(gw.server)
+    const u = await registerUser(sys.gw.server);
+    const res = await request(sys.gw.server)
       .post('/api/v1/webhooks')
       .set(bearer(u))
       .send({ url: 42, events: ['job.started'] });
     expectErrorShape(res, 400);
     expect(fieldsOf(res)).toEqual(['events', 'url']);
-    const empty = await request(gw.server)
+    const empty = await request(sys.gw.server)
       .post('/api/v1/webhooks')
       .set(bearer(u))
       .send({ url: PUBLIC_URL, events: [] });
@@ -81,8 +70,8 @@ describe('POST /webhooks', () => {
     ['a URL over 2048 characters', `https://93.184.216.34/${'a'.repeat(2050)}`, /2048/],
     ['a URL with credentials', 'https://user:secret@93.184.216.34/', /user name or password/],
   ])('refuses %s', async (_label, url, reason) => {
-    const u = await registerUser(gw.server);
-    const res = await request(gw.server)
+    const u = await registerUser(sys.gw.server);
+    const res = await request(sys.gw.server)
       .post('/api/v1/webhooks')
       .set(bearer(u))
       .send({ url, events: ['job.completed'] });
@@ -106,8 +95,8 @@ describe('no server-side request forgery at registration', () => {
     ['http://[fd00:ec2::254]/', /link-local or metadata/],
     ['http://[fe80::1]/', /link-local or metadata/],
   ])('refuses %s with a 400 naming the reason', async (url, reason) => {
-    const u = await registerUser(gw.server);
-    const res = await request(gw.server)
+    const u = await registerUser(sys.gw.server);
+    const res = await request(sys.gw.server)
       .post('/api/v1/webhooks')
       .set(bearer(u))
       .send({ url, events: ['job.completed'] });
@@ -117,62 +106,65 @@ describe('no server-side request forgery at registration', () => {
   });
 
   it('refuses a private URL in a PATCH as well', async () => {
-    const u = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
     const { id } = await createWebhook(u);
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .patch(`/api/v1/webhooks/${id}`)
       .set(bearer(u))
       .send({ url: 'http://127.0.0.1/' });
     expectErrorShape(res, 400);
-    const row = await db.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id } });
+    const row = await sys.db.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id } });
     expect(row.url).toBe(PUBLIC_URL);
   });
 });
 
 describe('managing endpoints', () => {
   it('changes events, description and enabled, then deletes the endpoint', async () => {
-    const u = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
     const { id } = await createWebhook(u);
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .patch(`/api/v1/webhooks/${id}`)
       .set(bearer(u))
       .send({ events: ['output.ready'], enabled: false, description: 'paused' })
       .expect(200);
     expect(res.body).toMatchObject({ id, events: ['output.ready'], enabled: false });
-    await request(gw.server).delete(`/api/v1/webhooks/${id}`).set(bearer(u)).expect(204);
-    await request(gw.server).get(`/api/v1/webhooks/${id}`).set(bearer(u)).expect(404);
+    await request(sys.gw.server).delete(`/api/v1/webhooks/${id}`).set(bearer(u)).expect(204);
+    await request(sys.gw.server).get(`/api/v1/webhooks/${id}`).set(bearer(u)).expect(404);
   });
 
   it("answers 404 for another user's endpoint, whatever the route", async () => {
-    const owner = await registerUser(gw.server);
-    const other = await registerUser(gw.server);
+    const owner = await registerUser(sys.gw.server);
+    const other = await registerUser(sys.gw.server);
     const { id } = await createWebhook(owner);
     const routes = [
-      request(gw.server).get(`/api/v1/webhooks/${id}`),
-      request(gw.server).patch(`/api/v1/webhooks/${id}`).send({ enabled: false }),
-      request(gw.server).delete(`/api/v1/webhooks/${id}`),
-      request(gw.server).post(`/api/v1/webhooks/${id}/rotate-secret`),
-      request(gw.server).get(`/api/v1/webhooks/${id}/deliveries`),
-      request(gw.server).post(`/api/v1/webhooks/${id}/deliveries/msg_x/retry`),
+      request(sys.gw.server).get(`/api/v1/webhooks/${id}`),
+      request(sys.gw.server).patch(`/api/v1/webhooks/${id}`).send({ enabled: false }),
+      request(sys.gw.server).delete(`/api/v1/webhooks/${id}`),
+      request(sys.gw.server).post(`/api/v1/webhooks/${id}/rotate-secret`),
+      request(sys.gw.server).get(`/api/v1/webhooks/${id}/deliveries`),
+      request(sys.gw.server).post(`/api/v1/webhooks/${id}/deliveries/msg_x/retry`),
     ];
     for (const r of routes) expectErrorShape(await r.set(bearer(other)), 404);
-    const list = await request(gw.server).get('/api/v1/webhooks').set(bearer(other)).expect(200);
+    const list = await request(sys.gw.server)
+      .get('/api/v1/webhooks')
+      .set(bearer(other))
+      .expect(200);
     expect(list.body).toEqual([]);
-    const row = await db.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id } });
+    const row = await sys.db.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id } });
     expect(row.enabled).toBe(true);
   });
 
   it('rotates the secret: the new one is answered, the old one kept for 24 hours', async () => {
-    const u = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
     const { id, secret } = await createWebhook(u);
     const before = Date.now();
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .post(`/api/v1/webhooks/${id}/rotate-secret`)
       .set(bearer(u))
       .expect(200);
     expect(res.body.secret).toMatch(/^whsec_/);
     expect(res.body.secret).not.toBe(secret);
-    const row = await db.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id } });
+    const row = await sys.db.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id } });
     expect(row.secret).toBe(res.body.secret);
     expect(row.previousSecret).toBe(secret);
     const validFor = row.previousSecretExpiresAt!.getTime() - before;
@@ -181,33 +173,33 @@ describe('managing endpoints', () => {
   });
 
   it('an API key needs the read scope to list and the write scope to change', async () => {
-    const u = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
     const { id } = await createWebhook(u);
-    const key = await request(gw.server)
+    const key = await request(sys.gw.server)
       .post('/api/v1/api-keys')
       .set(bearer(u))
       .send({ name: 'reader', scopes: ['read'] })
       .expect(201);
     const withKey = { 'X-API-Key': key.body.key };
-    await request(gw.server).get('/api/v1/webhooks').set(withKey).expect(200);
-    await request(gw.server).get(`/api/v1/webhooks/${id}/deliveries`).set(withKey).expect(200);
+    await request(sys.gw.server).get('/api/v1/webhooks').set(withKey).expect(200);
+    await request(sys.gw.server).get(`/api/v1/webhooks/${id}/deliveries`).set(withKey).expect(200);
     expectErrorShape(
-      await request(gw.server)
+      await request(sys.gw.server)
         .post('/api/v1/webhooks')
         .set(withKey)
         .send({ url: PUBLIC_URL, events: ['job.completed'] }),
       403,
     );
     expectErrorShape(
-      await request(gw.server).post(`/api/v1/webhooks/${id}/rotate-secret`).set(withKey),
+      await request(sys.gw.server).post(`/api/v1/webhooks/${id}/rotate-secret`).set(withKey),
       403,
     );
   });
 
   it('allows at most 20 endpoints per user (409)', async () => {
-    const u = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
     for (let i = 0; i < 20; i++) await createWebhook(u);
-    const res = await request(gw.server)
+    const res = await request(sys.gw.server)
       .post('/api/v1/webhooks')
       .set(bearer(u))
       .send({ url: PUBLIC_URL, events: ['job.completed'] });
@@ -217,10 +209,10 @@ describe('managing endpoints', () => {
 
 describe('GET /webhooks/:id/deliveries and retry', () => {
   it('pages the deliveries newest first, filters by status, and retries one now (202)', async () => {
-    const u = await registerUser(gw.server);
+    const u = await registerUser(sys.gw.server);
     const { id } = await createWebhook(u);
     const at = (s: number) => new Date(Date.UTC(2026, 11, 1, 0, 0, s));
-    await db.prisma.webhookDelivery.createMany({
+    await sys.db.prisma.webhookDelivery.createMany({
       data: [
         {
           id: 'msg_a',
@@ -252,7 +244,7 @@ describe('GET /webhooks/:id/deliveries and retry', () => {
         payload: '{}',
       })),
     });
-    const page = await request(gw.server)
+    const page = await request(sys.gw.server)
       .get(`/api/v1/webhooks/${id}/deliveries?limit=2`)
       .set(bearer(u))
       .expect(200);
@@ -265,27 +257,29 @@ describe('GET /webhooks/:id/deliveries and retry', () => {
       lastStatusCode: 500,
       nextAttemptAt: at(3600).toISOString(),
     });
-    const failed = await request(gw.server)
+    const failed = await request(sys.gw.server)
       .get(`/api/v1/webhooks/${id}/deliveries?status=failed`)
       .set(bearer(u))
       .expect(200);
     expect(failed.body.items.map((d: { id: string }) => d.id)).toEqual(['msg_b']);
     expectErrorShape(
-      await request(gw.server).get(`/api/v1/webhooks/${id}/deliveries?status=lost`).set(bearer(u)),
+      await request(sys.gw.server)
+        .get(`/api/v1/webhooks/${id}/deliveries?status=lost`)
+        .set(bearer(u)),
       400,
     );
 
     const before = Date.now();
-    await request(gw.server)
+    await request(sys.gw.server)
       .post(`/api/v1/webhooks/${id}/deliveries/msg_b/retry`)
       .set(bearer(u))
       .expect(202);
-    const row = await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: 'msg_b' } });
+    const row = await sys.db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: 'msg_b' } });
     expect(row.status).toBe('PENDING');
     expect(row.nextAttemptAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect(row.nextAttemptAt!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
     expectErrorShape(
-      await request(gw.server)
+      await request(sys.gw.server)
         .post(`/api/v1/webhooks/${id}/deliveries/msg_nope/retry`)
         .set(bearer(u)),
       404,
@@ -300,8 +294,8 @@ describe('the metadata a job may carry (echoed in its webhook events)', () => {
     ['more than 50 keys', Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i]))],
     ['more than 4 KiB', { note: 'x'.repeat(4100) }],
   ])('refuses %s with a 400 naming metadata', async (_label, metadata) => {
-    const u = await registerUser(gw.server);
-    const res = await request(gw.server)
+    const u = await registerUser(sys.gw.server);
+    const res = await request(sys.gw.server)
       .post('/api/v1/projects/any-project/jobs')
       .set(bearer(u))
       .send({ metadata });
