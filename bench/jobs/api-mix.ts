@@ -13,8 +13,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { FfmpegRunner } from '@app/media';
-import { MixingEngine, outputProfile, planCombinations } from '@app/mixing';
-import { benchSources, naiveRun, timed } from '../mix/run';
+import { MixingEngine, outputProfile } from '@app/mixing';
+import { benchPlan, benchSources, naiveRun, timed } from '../mix/run';
 import { benchSystem, benchUser } from '../api/system';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);
@@ -108,17 +108,7 @@ async function main(): Promise<void> {
     const t = rows[0];
 
     // The engine alone and the naive way, same clips, same profile, same concurrency.
-    const plan = planCombinations({
-      groups: groups.map((clips, g) => ({
-        id: `g${g}`,
-        order: g,
-        videoIds: clips.map((c) => c.videoId),
-      })),
-      ungroupedVideoIds: [],
-      mode: 'MANUAL',
-      outputCount: OUTPUTS,
-      seed: 1,
-    });
+    const plan = benchPlan(groups);
     const runner = new FfmpegRunner({ maxConcurrent: CONCURRENCY });
     const engine = new MixingEngine({ cacheDir: join(work, 'cache'), runner });
     const settings = {

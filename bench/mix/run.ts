@@ -142,22 +142,27 @@ export function naiveRun(
   );
 }
 
+/** The bench's plan: every combination of the groups' clips, MANUAL (shared with bench/jobs). */
+export function benchPlan(groups: readonly (readonly MixSource[])[]) {
+  return planCombinations({
+    groups: groups.map((clips, g) => ({
+      id: `g${g}`,
+      order: g,
+      videoIds: clips.map((c) => c.videoId),
+    })),
+    ungroupedVideoIds: [],
+    mode: 'MANUAL',
+    outputCount: OUTPUTS,
+    seed: 1,
+  });
+}
+
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'vmp-bench-mix-'));
   try {
     const groups = await benchSources();
     const sources = groups.flat();
-    const plan = planCombinations({
-      groups: groups.map((clips, g) => ({
-        id: `g${g}`,
-        order: g,
-        videoIds: clips.map((c) => c.videoId),
-      })),
-      ungroupedVideoIds: [],
-      mode: 'MANUAL',
-      outputCount: OUTPUTS,
-      seed: 1,
-    });
+    const plan = benchPlan(groups);
     const runner = new FfmpegRunner({ maxConcurrent: CONCURRENCY });
     const engine = new MixingEngine({ cacheDir: join(work, 'cache'), runner });
     const request = {
