@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { createProject, registerUser } from '../support/factories';
 import { clip } from '../support/clips';
+import { binaryBody } from '../support/http';
 
 let db: TestDatabase;
 let gw: TestGateway;
@@ -411,5 +412,53 @@ describe('listing, moving and deleting', () => {
       .delete(`/api/v1/projects/${projectId}/videos/${v.id}`)
       .set(auth)
       .expect(404);
+  });
+});
+
+/** The width in a JPEG's start-of-frame marker (SOF0..SOF15, not DHT/JPG/DAC). */
+function jpegWidth(jpeg: Buffer): number {
+  let i = 2;
+  while (i + 9 < jpeg.length) {
+    if (jpeg[i] !== 0xff) throw new Error(`not a JPEG marker at ${i}`);
+    const marker = jpeg[i + 1];
+    const length = jpeg.readUInt16BE(i + 2);
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker))
+      return jpeg.readUInt16BE(i + 7);
+    i += 2 + length;
+  }
+  throw new Error('no start-of-frame marker');
+}
+
+describe('thumbnails', () => {
+  const thumbnailOf = (videoId: string, auth = token) =>
+    request(gw.server)
+      .get(`/api/v1/projects/${projectId}/videos/${videoId}/thumbnail`)
+      .set('Authorization', `Bearer ${auth}`)
+      .buffer(true)
+      .parse(binaryBody);
+
+  it('gives an uploaded clip a 320 px wide JPEG, private to its owner', async () => {
+    const v = (await upload(await clip({ durationSeconds: 2 }), 'thumb.mp4').expect(201)).body;
+    const res = await thumbnailOf(v.id).expect(200);
+    expect(res.headers['content-type']).toBe('image/jpeg');
+    expect(res.headers['cache-control']).toBe('private, max-age=86400');
+    const jpeg = res.body as Buffer;
+    expect([...jpeg.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    expect(jpegWidth(jpeg)).toBe(320);
+    const other = await registerUser(gw.server);
+    await thumbnailOf(v.id, other.token).expect(404);
+  });
+
+  it('deletes the thumbnail with its video', async () => {
+    const v = (await upload(await clip(), 'gone.mp4').expect(201)).body;
+    await thumbnailOf(v.id).expect(200);
+    const { filename } = await db.prisma.videoFile.findUniqueOrThrow({ where: { id: v.id } });
+    expect((await storedFiles()).filter((f) => f.includes(filename))).toHaveLength(2);
+    await request(gw.server)
+      .delete(`/api/v1/projects/${projectId}/videos/${v.id}`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(204);
+    await thumbnailOf(v.id).expect(404);
+    expect((await storedFiles()).filter((f) => f.includes(filename))).toEqual([]);
   });
 });

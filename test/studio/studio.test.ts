@@ -238,6 +238,20 @@ describe('a marketer goes from sign-up to a downloaded archive in the studio', (
       await seeCount(page.getByTestId(`group-${name}`).getByTestId('clip'), 2, 30_000);
     }
     await seeText(page.getByTestId('group-Hooks').getByTestId('clip').first(), /0:01/);
+    // Each clip card shows its thumbnail (a JPEG frame made at upload), loaded, named by its file.
+    await eventually(async () =>
+      expect(
+        await page
+          .getByTestId('clip')
+          .locator('img')
+          .evaluateAll((imgs) =>
+            imgs.map((i) => {
+              const img = i as unknown as { naturalWidth: number; alt: string };
+              return img.naturalWidth > 0 && img.alt.length > 0;
+            }),
+          ),
+      ).toEqual([true, true, true, true, true, true]),
+    );
 
     const fake = path.join(mkdtempSync(path.join(tmpdir(), 'vmp-fake-')), 'not-a-video.mp4');
     writeFileSync(fake, 'this is plain text, not a video');

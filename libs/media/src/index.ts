@@ -11,3 +11,4 @@ export * from './media-limits';
 export * from './sandbox';
 export * from './inspect-upload';
 export * from './probe-asset';
+export * from './thumbnail';

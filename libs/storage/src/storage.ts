@@ -50,6 +50,9 @@ export const storageKeys = {
   project: (userId: string, projectId: string) => `users/${userId}/projects/${projectId}`,
   source: (userId: string, projectId: string, filename: string) =>
     `users/${userId}/projects/${projectId}/sources/${filename}`,
+  /** A source's thumbnail (one JPEG frame), next to it: `<filename>.thumb.jpg`. */
+  thumbnail: (userId: string, projectId: string, filename: string) =>
+    `users/${userId}/projects/${projectId}/sources/${filename}.thumb.jpg`,
   mezzanine: (
     userId: string,
     projectId: string,

@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Header,
   HttpCode,
   Param,
   Patch,
@@ -10,6 +11,7 @@ import {
   Query,
   Req,
   Res,
+  StreamableFile,
 } from '@nestjs/common';
 import {
   ApiBody,
@@ -18,6 +20,7 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -111,6 +114,32 @@ export class VideosController {
   ): Promise<VideoPageDto> {
     const page = await this.videos.list(user.id, projectId, query);
     return { ...page, items: page.items.map(VideoDto.from) };
+  }
+
+  @Get(':videoId/thumbnail')
+  @Authenticated('read')
+  @Header('Cache-Control', 'private, max-age=86400')
+  @ApiOperation({
+    operationId: 'getVideoThumbnail',
+    summary: "The video's thumbnail: one JPEG frame, 320 px wide, made at upload",
+  })
+  @ApiProduces('image/jpeg')
+  @ApiOkResponse({ description: 'the JPEG', schema: { type: 'string', format: 'binary' } })
+  @ApiResponse({
+    status: 404,
+    type: ErrorResponseDto,
+    description: 'no such project or video of the caller, or the video has no thumbnail',
+  })
+  async thumbnail(
+    @CurrentUser() user: AuthUser,
+    @Param('id') projectId: string,
+    @Param('videoId') videoId: string,
+  ): Promise<StreamableFile> {
+    const jpeg = await this.videos.thumbnail(user.id, projectId, videoId);
+    return new StreamableFile(jpeg, {
+      type: 'image/jpeg',
+      disposition: 'inline',
+    });
   }
 
   @Patch(':videoId')

@@ -91,7 +91,11 @@ describe('VideosService', () => {
     projects.activeJobs.set(project.id, 0);
     await service.remove('u1', project.id, v.id);
     expect(videos.rows.has(v.id)).toBe(false);
-    // The source, then every mezzanine made from it.
-    expect(deleted).toEqual([v.path, `users/u1/projects/${project.id}/mezzanines/${v.id}/`]);
+    // The source, its thumbnail, then every mezzanine made from it.
+    expect(deleted).toEqual([
+      v.path,
+      `s3://bucket/users/u1/projects/${project.id}/sources/${v.filename}.thumb.jpg`,
+      `users/u1/projects/${project.id}/mezzanines/${v.id}/`,
+    ]);
   });
 });

@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { effectiveLicence, type LicenseType } from '@app/contracts';
 import type { Prisma, VideoFile } from '@app/database';
 import { rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { STORAGE, storageKeys, type Storage } from '@app/storage';
 import { deleteVideoMezzanines } from '@app/mixing';
 import {
@@ -24,6 +25,7 @@ import {
   MediaLimitError,
   mediaLimitsFor,
   MediaProbeError,
+  extractThumbnail,
   type MediaInfo,
 } from '@app/media';
 import { ACCEPTED_CONTAINERS, containerFormat, displayName } from './upload/container-format';
@@ -150,6 +152,11 @@ export class VideosService {
       if (usedNow + stored.size > quotaBytes) throw quotaExceeded(usedNow, stored.size, quotaBytes);
       const format = containerFormat(info.formatName, originalName) as string;
       const filename = `${randomUUID()}.${format}`;
+      const thumbnail = await this.storeThumbnail(
+        stored.path,
+        storageKeys.thumbnail(userId, projectId, filename),
+        info.durationSeconds,
+      );
       const final = await this.storage.importFile(
         storageKeys.source(userId, projectId, filename),
         stored.path,
@@ -168,6 +175,7 @@ export class VideosService {
         });
       } catch (e) {
         await this.storage.delete(final.location);
+        if (thumbnail) await this.storage.delete(thumbnail);
         throw e;
       }
     } finally {
@@ -217,8 +225,44 @@ export class VideosService {
       throw new ConflictException('a job of this project is running and may use this video');
     await this.videos.delete(videoId);
     await this.storage.delete(video.path);
+    await this.storage.delete(this.thumbnailLocation(userId, projectId, video.filename));
     // The normalized copies the workers made of it go with it (every profile, either layout).
     await deleteVideoMezzanines(this.storage, userId, projectId, videoId);
+  }
+
+  /** The JPEG thumbnail of a video of the caller; 404 when it has none. */
+  async thumbnail(userId: string, projectId: string, videoId: string): Promise<Readable> {
+    const video = await this.ownedVideo(userId, projectId, videoId);
+    try {
+      return await this.storage.read(this.thumbnailLocation(userId, projectId, video.filename));
+    } catch {
+      throw new NotFoundException('this video has no thumbnail');
+    }
+  }
+
+  private thumbnailLocation(userId: string, projectId: string, filename: string): string {
+    return this.storage.locationOf(storageKeys.thumbnail(userId, projectId, filename));
+  }
+
+  /**
+   * One JPEG frame of the spooled upload, stored under `key`; its location, or null when it could
+   * not be made (a thumbnail never fails an upload: the studio shows a placeholder).
+   */
+  private async storeThumbnail(
+    path: string,
+    key: string,
+    durationSeconds: number,
+  ): Promise<string | null> {
+    const out = `${path}.thumb.jpg`;
+    try {
+      await this.probes.run(() => extractThumbnail(path, out, durationSeconds));
+      return (await this.storage.importFile(key, out)).location;
+    } catch (e) {
+      this.logger.warn(`no thumbnail for an upload: ${(e as Error).message}`);
+      return null;
+    } finally {
+      await rm(out, { force: true });
+    }
   }
 
   /**

@@ -250,6 +250,7 @@ export function GroupBoard({ projectId, onChange }: { projectId: string; onChang
               <ul className="clips">
                 {clips.map((v) => (
                   <Clip
+                    projectId={projectId}
                     key={v.id}
                     video={v}
                     groups={groups}
@@ -305,7 +306,14 @@ export function GroupBoard({ projectId, onChange }: { projectId: string; onChang
           <h3>Not in a group</h3>
           <ul className="clips row">
             {ungrouped.map((v) => (
-              <Clip key={v.id} video={v} groups={groups} onMove={moveClip} onRemove={removeClip} />
+              <Clip
+                key={v.id}
+                projectId={projectId}
+                video={v}
+                groups={groups}
+                onMove={moveClip}
+                onRemove={removeClip}
+              />
             ))}
           </ul>
         </div>
@@ -315,11 +323,13 @@ export function GroupBoard({ projectId, onChange }: { projectId: string; onChang
 }
 
 function Clip({
+  projectId,
   video,
   groups,
   onMove,
   onRemove,
 }: {
+  projectId: string;
   video: Video;
   groups: Group[];
   onMove(videoId: string, groupId: string): void;
@@ -335,10 +345,7 @@ function Clip({
         e.dataTransfer.effectAllowed = 'move';
       }}
     >
-      <div className="thumb" aria-hidden="true">
-        <span>▶</span>
-        <small>{formatDuration(video.duration)}</small>
-      </div>
+      <ClipThumbnail projectId={projectId} video={video} />
       <div className="clip-info">
         <span className="clip-name" title={video.originalName}>
           {video.originalName}
@@ -373,5 +380,39 @@ function Clip({
         </div>
       </div>
     </li>
+  );
+}
+
+/** The clip's thumbnail (fetched through the SDK as a blob); the ▶ placeholder when it has none. */
+function ClipThumbnail({ projectId, video }: { projectId: string; video: Video }) {
+  const [src, setSrc] = useState<string | null>(null);
+  useEffect(() => {
+    let url: string | null = null;
+    let gone = false;
+    api
+      .GET('/api/v1/projects/{id}/videos/{videoId}/thumbnail', {
+        params: { path: { id: projectId, videoId: video.id } },
+        parseAs: 'blob',
+      })
+      .then(({ data }) => {
+        if (gone || !(data instanceof Blob)) return;
+        url = URL.createObjectURL(data);
+        setSrc(url);
+      })
+      .catch(() => undefined); // no thumbnail (404) or offline: the placeholder stays
+    return () => {
+      gone = true;
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [projectId, video.id]);
+  return (
+    <div className="thumb">
+      {src ? (
+        <img src={src} alt={video.originalName} data-testid="clip-thumbnail" />
+      ) : (
+        <span aria-hidden="true">▶</span>
+      )}
+      <small>{formatDuration(video.duration)}</small>
+    </div>
   );
 }
