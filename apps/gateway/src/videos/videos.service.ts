@@ -157,10 +157,12 @@ export class VideosService {
         storageKeys.thumbnail(userId, projectId, filename),
         info.durationSeconds,
       );
-      const final = await this.storage.importFile(
-        storageKeys.source(userId, projectId, filename),
-        stored.path,
-      );
+      const final = await this.storage
+        .importFile(storageKeys.source(userId, projectId, filename), stored.path)
+        .catch(async (e: unknown) => {
+          if (thumbnail) await this.storage.delete(thumbnail);
+          throw e;
+        });
       try {
         return await this.videos.create({
           originalName: displayName(originalName),
@@ -233,11 +235,10 @@ export class VideosService {
   /** The JPEG thumbnail of a video of the caller; 404 when it has none. */
   async thumbnail(userId: string, projectId: string, videoId: string): Promise<Readable> {
     const video = await this.ownedVideo(userId, projectId, videoId);
-    try {
-      return await this.storage.read(this.thumbnailLocation(userId, projectId, video.filename));
-    } catch {
+    const location = this.thumbnailLocation(userId, projectId, video.filename);
+    if ((await this.storage.size(location)) === null)
       throw new NotFoundException('this video has no thumbnail');
-    }
+    return this.storage.read(location);
   }
 
   private thumbnailLocation(userId: string, projectId: string, filename: string): string {
