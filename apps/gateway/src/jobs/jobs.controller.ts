@@ -195,15 +195,7 @@ export class JobsController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    // A conditional poll reads only what the ETag is made of; the job itself is one query.
-    if (
-      req.headers['if-none-match'] &&
-      answeredNotModified(req, res, await this.etag('job', user, id))
-    )
-      return;
-    const job = await this.jobs.get(user.id, id);
-    res.setHeader('ETag', jobEtag('job', { ...job, outputs: job.outputs.length }));
-    res.json(JobDto.from(job));
+    await this.sendWithEtag('job', user, id, req, res, (job) => JobDto.from(job));
   }
 
   @Post('jobs/:id/cancel')
@@ -233,18 +225,31 @@ export class JobsController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
+    await this.sendWithEtag('outputs', user, id, req, res, (job) =>
+      job.outputs.map(OutputDto.from),
+    );
+  }
+
+  /**
+   * A job poll with its ETag: a conditional request reads only what the ETag is made of and may
+   * answer 304; otherwise the job (one query) is sent as `body` makes it.
+   */
+  private async sendWithEtag(
+    kind: 'job' | 'outputs',
+    user: AuthUser,
+    id: string,
+    req: Request,
+    res: Response,
+    body: (job: Awaited<ReturnType<JobsService['get']>>) => unknown,
+  ): Promise<void> {
     if (
       req.headers['if-none-match'] &&
-      answeredNotModified(req, res, await this.etag('outputs', user, id))
+      answeredNotModified(req, res, jobEtag(kind, await this.jobs.version(user.id, id)))
     )
       return;
     const job = await this.jobs.get(user.id, id);
-    res.setHeader('ETag', jobEtag('outputs', { ...job, outputs: job.outputs.length }));
-    res.json(job.outputs.map(OutputDto.from));
-  }
-
-  private async etag(kind: 'job' | 'outputs', user: AuthUser, id: string): Promise<string> {
-    return jobEtag(kind, await this.jobs.version(user.id, id));
+    res.setHeader('ETag', jobEtag(kind, { ...job, outputs: job.outputs.length }));
+    res.json(body(job));
   }
 
   @Get('jobs/:id/manifest')

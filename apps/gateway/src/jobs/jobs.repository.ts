@@ -42,13 +42,6 @@ export class JobsRepository {
     });
   }
 
-  findWithOutputs(jobId: string) {
-    return this.prisma.processingJob.findUniqueOrThrow({
-      where: { id: jobId },
-      include: { outputs: { orderBy: [{ combinationIndex: 'asc' }, { rendition: 'asc' }] } },
-    });
-  }
-
   /** An earlier job of the user's project created with this Idempotency-Key. */
   findByIdempotencyKey(
     userId: string,
@@ -72,13 +65,6 @@ export class JobsRepository {
       this.prisma.processingJob.count({ where }),
     ]);
     return { items, total, page, limit };
-  }
-
-  outputs(jobId: string) {
-    return this.prisma.outputFile.findMany({
-      where: { jobId },
-      orderBy: [{ combinationIndex: 'asc' }, { rendition: 'asc' }],
-    });
   }
 
   /** Status, progress and outputs done, for the events stream. */

@@ -55,11 +55,6 @@ export class JobsService {
     return this.jobs.listOfProject(projectId, page, limit);
   }
 
-  async outputs(userId: string, jobId: string) {
-    await this.owned(userId, jobId);
-    return this.jobs.outputs(jobId);
-  }
-
   async owned(userId: string, jobId: string): Promise<ProcessingJob> {
     const job = await this.jobs.findOwned(userId, jobId);
     if (!job) throw new NotFoundException('job not found');
