@@ -6,7 +6,9 @@
  *   npm run build && npm run bench:api
  * BENCH_SECONDS (per route, default 9), BENCH_ROUNDS (default 3: the routes take turns),
  * BENCH_CONNECTIONS (default 20), GATEWAY_WORKERS
- * (default 1), BENCH_CPU_PROF=<dir> (the gateway writes a CPU profile there on exit).
+ * (default 1), BENCH_CPU_PROF=<dir> (the gateway writes a CPU profile there on exit),
+ * BENCH_ROUTES=<regular expression> (only the routes whose name matches, besides /health: a
+ * profile of one path), BENCH_PORT (the gateway's, default 3903).
  */
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
@@ -16,7 +18,8 @@ import { benchSystem, benchUser } from './system';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 9);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const PORT = 3903;
+const PORT = Number(process.env.BENCH_PORT ?? 3903);
+const ONLY = process.env.BENCH_ROUTES ? new RegExp(process.env.BENCH_ROUTES) : undefined;
 
 interface Measured {
   route: string;
@@ -87,13 +90,14 @@ async function main(): Promise<void> {
     const base = system.base;
     // Warm-up: JIT, pool connections, caches.
     await measure(base, 'warm-up', '/api/v1/projects', jwt, 3);
-    const routes: [string, string, Record<string, string>][] = [
+    const allRoutes: [string, string, Record<string, string>][] = [
       ['GET /health', '/health', {}],
       ['GET /api/v1/users/me (JWT)', '/api/v1/users/me', jwt],
       ['GET /api/v1/projects (JWT)', '/api/v1/projects', jwt],
       ['GET /api/v1/jobs/:id (JWT)', `/api/v1/jobs/${jobId}`, jwt],
       ['GET /api/v1/jobs/:id (API key)', `/api/v1/jobs/${jobId}`, apiKey],
     ];
+    const routes = allRoutes.filter(([route], i) => i === 0 || !ONLY || ONLY.test(route));
     // Round robin over the routes (ROUNDS times SECONDS / ROUNDS each): the machine's load
     // drifts, and every route then sees the same drift as /health.
     const samples = new Map<string, Measured[]>();
