@@ -214,6 +214,23 @@ describe('row level security, through libs/database', () => {
     }
   });
 
+  it("runs prepared reads in the caller's scope, on connections other scopes used before", async () => {
+    // No user filter in the statement: only row level security tells the tenants apart.
+    const statement = { name: 'test.project_ids', text: 'SELECT id FROM projects ORDER BY id' };
+    const ids = async () => (await app.prepared<{ id: string }>(statement, [])).map((r) => r.id);
+    expect(await ids()).toEqual([]);
+    // 12 reads over a pool of 2 connections: each connection changes hands between tenants.
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => {
+        const user = users[i % 2];
+        return tenantScope.asUser(user.id, async () => ({ user, ids: await ids() }));
+      }),
+    );
+    for (const r of results) expect(r.ids).toEqual([r.user.projectId]);
+    expect(await app.asService('test', ids)).toHaveLength(2);
+    expect(await ids()).toEqual([]);
+  });
+
   it('a service connection cannot alter the append-only audit log', async () => {
     await withPg(db.appUrl, async (c) => {
       await c.query(`INSERT INTO audit_logs (id, action) VALUES ('a1', 'test.append')`);

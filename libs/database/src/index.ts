@@ -1,5 +1,6 @@
 export * from './database.module';
 export * from './prisma.service';
+export * from './prepared-read';
 export * from './generated/prisma/client';
 export * from './app-role';
 export * from './tenant-scope';

@@ -10,6 +10,7 @@ import { ConfigService } from '@nestjs/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { PrismaClient } from './generated/prisma/client';
+import { PRISMA_TYPES, type PreparedRead } from './prepared-read';
 import { tenantScope, type TenantScope } from './tenant-scope';
 
 /** The scope of an app's database work outside any request: a service name, or none. */
@@ -176,6 +177,22 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
       if (e.duration >= thresholdMs)
         this.logger.warn(`slow query (${Math.round(e.duration)} ms): ${e.query.slice(0, 2000)}`);
     });
+  }
+
+  /**
+   * Runs a hot read (see PreparedRead) as a prepared statement on the same pool as Prisma's
+   * queries, so the caller's tenant scope (row level security) applies to it exactly as to
+   * theirs. Rows come with Prisma's value types (PRISMA_TYPES). Not part of a `$transaction`:
+   * use it only for a read that stands alone.
+   */
+  async prepared<T>(statement: PreparedRead, values: unknown[]): Promise<T[]> {
+    const result = await this.pool.query({
+      name: statement.name,
+      text: statement.text,
+      values,
+      types: PRISMA_TYPES,
+    });
+    return result.rows as T[];
   }
 
   /** Runs `fn` as service-level work named `service`: every tenant's rows. */
