@@ -71,3 +71,79 @@ describe.each([
     await poll(path(), headers.etag, stranger.token).expect(404);
   });
 });
+
+describe('GET /jobs/:id: the body', () => {
+  it('gives the job and its outputs by combination and rendition, as recorded', async () => {
+    const project = await createProject(sys.gw.server, owner.token);
+    const job = await sys.db.prisma.processingJob.create({
+      data: {
+        projectId: project.id,
+        status: 'PROCESSING',
+        progress: 55,
+        outputCount: 3,
+        seed: 77,
+        creditsReserved: 9,
+        startedAt: new Date('2026-11-30T23:59:58.123Z'),
+      },
+    });
+    // Recorded out of order; one output in two renditions.
+    for (const [combinationIndex, rendition, size] of [
+      [1, 1, 3_000_000_001],
+      [0, 0, 12],
+      [1, 0, 2_000_000_000],
+    ]) {
+      await sys.db.prisma.outputFile.create({
+        data: {
+          jobId: job.id,
+          filename: `out-${combinationIndex}-${rendition}.mp4`,
+          path: `/nowhere/out-${combinationIndex}-${rendition}.mp4`,
+          size: BigInt(size),
+          duration: '14.25',
+          metadata: { campaign: 'c', combination: String(combinationIndex) },
+          sourceFiles: ['v1', `v${combinationIndex + 2}`],
+          combinationIndex,
+          rendition,
+        },
+      });
+    }
+    const recorded = await sys.db.prisma.outputFile.findMany({ where: { jobId: job.id } });
+    const res = await poll(`/api/v1/jobs/${job.id}`).expect(200);
+    expect(res.body).toEqual({
+      id: job.id,
+      projectId: project.id,
+      status: 'PROCESSING',
+      progress: 55,
+      outputCount: 3,
+      creditsReserved: 9,
+      seed: 77,
+      startedAt: '2026-11-30T23:59:58.123Z',
+      completedAt: null,
+      errorMessage: null,
+      createdAt: job.createdAt.toISOString(),
+      outputs: [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+      ].map(([c, r]) => {
+        const o = recorded.find((x) => x.combinationIndex === c && x.rendition === r)!;
+        return {
+          id: o.id,
+          filename: o.filename,
+          size: Number(o.size),
+          duration: 14.25,
+          metadata: o.metadata,
+          sourceFiles: o.sourceFiles,
+          createdAt: o.createdAt.toISOString(),
+          combinationIndex: c,
+          rendition: r,
+        };
+      }),
+    });
+    const outputs = await poll(`/api/v1/jobs/${job.id}/outputs`).expect(200);
+    expect(outputs.body).toEqual(res.body.outputs);
+    // Another user's job is no job, with or without outputs.
+    const stranger = await registerUser(sys.gw.server);
+    await poll(`/api/v1/jobs/${job.id}`, undefined, stranger.token).expect(404);
+    await poll(`/api/v1/jobs/${jobId}`, undefined, stranger.token).expect(404);
+  });
+});

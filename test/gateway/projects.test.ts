@@ -293,7 +293,23 @@ describe('GET /projects', () => {
     const pageIds = (r: request.Response) => r.body.items.map((p: { id: string }) => p.id);
     expect([...pageIds(first), ...pageIds(second), ...pageIds(third)]).toEqual([...ids].reverse());
     expect(pageIds(third)).toHaveLength(1);
-    expect((await list('?page=9&limit=2').expect(200)).body.items).toEqual([]);
+    expect((await list('?page=9&limit=2').expect(200)).body).toMatchObject({
+      items: [],
+      total: 5,
+      page: 9,
+    });
+  });
+
+  it('lists each project as its own GET shows it (same fields, times and settings)', async () => {
+    const res = await list().expect(200);
+    for (const item of res.body.items) {
+      const one = await request(sys.gw.server)
+        .get(api(`/projects/${item.id}`))
+        .set(auth(owner))
+        .expect(200);
+      const { groups: _groups, counts: _counts, ...fields } = one.body;
+      expect(item).toEqual(fields);
+    }
   });
 
   it('filters by status', async () => {

@@ -1,8 +1,87 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type ProcessingJob } from '@app/database';
+import {
+  Prisma,
+  PrismaService,
+  utcTimestamp,
+  type OutputFile,
+  type PreparedRead,
+  type ProcessingJob,
+} from '@app/database';
 import type { SnapshotClip } from '@app/contracts';
 import type { ProjectShape } from '@app/mixing';
+import type { JobVersion } from '../common/etag';
 import type { ProjectMixSettings } from './job-planning';
+
+/** What a job poll shows of a job (JobDto) and what its ETag is made of. */
+export type JobView = Pick<
+  ProcessingJob,
+  | 'id'
+  | 'projectId'
+  | 'status'
+  | 'progress'
+  | 'outputCount'
+  | 'creditsReserved'
+  | 'seed'
+  | 'startedAt'
+  | 'completedAt'
+  | 'errorMessage'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
+/** What a job poll shows of an output (OutputDto). */
+export type OutputView = Pick<
+  OutputFile,
+  | 'id'
+  | 'filename'
+  | 'size'
+  | 'duration'
+  | 'metadata'
+  | 'sourceFiles'
+  | 'createdAt'
+  | 'combinationIndex'
+  | 'rendition'
+>;
+
+/** The job when the user's project holds it (the ownership is part of the query). */
+const OWNED_JOB = `FROM processing_jobs j
+  WHERE j.id = $1 AND EXISTS (SELECT 1 FROM projects p WHERE p.id = j.project_id AND p.user_id = $2)`;
+
+/**
+ * Every poll of GET /jobs/:id and /jobs/:id/outputs: the job and its outputs by combination in
+ * one prepared read (the outputs as one JSON array; numbers that JSON cannot hold exactly as
+ * text).
+ */
+const JOB_WITH_OUTPUTS: PreparedRead = {
+  name: 'jobs.owned_with_outputs',
+  text: `SELECT j.id, j.project_id AS "projectId", j.status, j.progress,
+      j.output_count AS "outputCount", j.credits_reserved AS "creditsReserved", j.seed,
+      j.started_at AS "startedAt", j.completed_at AS "completedAt",
+      j.error_message AS "errorMessage", j.created_at AS "createdAt", j.updated_at AS "updatedAt",
+      COALESCE((
+        SELECT json_agg(json_build_object(
+          'id', o.id, 'filename', o.filename, 'size', o.size::text, 'duration', o.duration::text,
+          'metadata', o.metadata, 'sourceFiles', o.source_files, 'createdAt', o.created_at::text,
+          'combinationIndex', o.combination_index, 'rendition', o.rendition)
+          ORDER BY o.combination_index, o.rendition)
+        FROM output_files o WHERE o.job_id = j.id), '[]') AS outputs
+    ${OWNED_JOB}`,
+};
+
+/** A conditional poll: only what the ETag is made of. */
+const JOB_VERSION: PreparedRead = {
+  name: 'jobs.owned_version',
+  text: `SELECT j.status, j.progress, j.updated_at AS "updatedAt",
+      (SELECT count(*)::int FROM output_files o WHERE o.job_id = j.id) AS outputs
+    ${OWNED_JOB}`,
+};
+
+/** An output as JOB_WITH_OUTPUTS's JSON carries it. */
+interface OutputJson extends Omit<OutputView, 'size' | 'duration' | 'createdAt'> {
+  size: string;
+  duration: string;
+  createdAt: string;
+}
 
 /**
  * The gateway's reads of jobs and of what planning a job needs. Every write to a job goes
@@ -18,28 +97,34 @@ export class JobsRepository {
   }
 
   /** What the job's ETag is made of (one small query), if the user owns it. */
-  async findOwnedVersion(userId: string, jobId: string) {
-    const job = await this.prisma.processingJob.findFirst({
-      where: { id: jobId, project: { userId } },
-      select: {
-        status: true,
-        progress: true,
-        updatedAt: true,
-        _count: { select: { outputs: true } },
-      },
-    });
-    return job && { ...job, outputs: job._count.outputs };
+  async findOwnedVersion(userId: string, jobId: string): Promise<JobVersion | null> {
+    const [version] = await this.prisma.prepared<JobVersion>(JOB_VERSION, [jobId, userId]);
+    return version ?? null;
   }
 
   findById(jobId: string): Promise<ProcessingJob> {
     return this.prisma.processingJob.findUniqueOrThrow({ where: { id: jobId } });
   }
 
-  findOwnedWithOutputs(userId: string, jobId: string) {
-    return this.prisma.processingJob.findFirst({
-      where: { id: jobId, project: { userId } },
-      include: { outputs: { orderBy: { combinationIndex: 'asc' } } },
-    });
+  /** The job with its outputs by combination and rendition, if the user owns it. */
+  async findOwnedWithOutputs(
+    userId: string,
+    jobId: string,
+  ): Promise<(JobView & { outputs: OutputView[] }) | null> {
+    const [row] = await this.prisma.prepared<JobView & { outputs: OutputJson[] }>(
+      JOB_WITH_OUTPUTS,
+      [jobId, userId],
+    );
+    if (!row) return null;
+    return {
+      ...row,
+      outputs: row.outputs.map((o) => ({
+        ...o,
+        size: BigInt(o.size),
+        duration: new Prisma.Decimal(o.duration),
+        createdAt: utcTimestamp(o.createdAt),
+      })),
+    };
   }
 
   /** An earlier job of the user's project created with this Idempotency-Key. */

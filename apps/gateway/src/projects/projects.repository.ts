@@ -1,6 +1,13 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { ACTIVE_JOB_STATUSES } from '@app/contracts';
-import { PrismaService, type Prisma, type Project, type VideoGroup } from '@app/database';
+import {
+  PrismaService,
+  type PreparedRead,
+  type Prisma,
+  type Project,
+  type ProjectStatus,
+  type VideoGroup,
+} from '@app/database';
 import type { Page } from '../common/dto/pagination-query.dto';
 
 export interface NewProject {
@@ -23,6 +30,32 @@ export type ProjectDetail = Project & {
   groups: VideoGroup[];
   _count: { videos: number; jobs: number; groups: number };
 };
+
+/** Which of the user's projects a page lists. */
+export interface ProjectFilter {
+  userId: string;
+  status?: ProjectStatus;
+}
+
+/**
+ * A page of the user's projects, newest first, and their total, in one prepared read: the
+ * total on every row, and one row of nulls besides it when the page is past the end.
+ */
+function pageStatement(withStatus: boolean): PreparedRead {
+  const where = `user_id = $1${withStatus ? ' AND status = $4' : ''}`;
+  return {
+    name: withStatus ? 'projects.page_by_status' : 'projects.page',
+    text: `SELECT p.*, t.total
+      FROM (SELECT count(*)::int AS total FROM projects WHERE ${where}) t
+      LEFT JOIN LATERAL (
+        SELECT id, name, description, user_id AS "userId", status, output_count AS "outputCount",
+               settings, created_at AS "createdAt", updated_at AS "updatedAt"
+        FROM projects WHERE ${where}
+        ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3) p ON true`,
+  };
+}
+const PAGE = pageStatement(false);
+const PAGE_BY_STATUS = pageStatement(true);
 
 /**
  * Projects, and the one place that says what "this user's project" means: every route under
@@ -55,19 +88,20 @@ export class ProjectsRepository {
     });
   }
 
-  /** Read-only: the page and the total side by side, no transaction. */
+  /** Read-only: the page and the total in one round trip, no transaction. */
   async page(
-    where: Prisma.ProjectWhereInput,
+    filter: ProjectFilter,
     window: { skip: number; take: number },
   ): Promise<Omit<Page<Project>, 'page' | 'limit'>> {
-    const [items, total] = await Promise.all([
-      this.prisma.project.findMany({
-        where,
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        ...window,
-      }),
-      this.prisma.project.count({ where }),
-    ]);
+    const values = [filter.userId, window.take, window.skip];
+    const rows = filter.status
+      ? await this.prisma.prepared<Project & { total: number }>(PAGE_BY_STATUS, [
+          ...values,
+          filter.status,
+        ])
+      : await this.prisma.prepared<Project & { total: number }>(PAGE, values);
+    const total = rows[0]?.total ?? 0;
+    const items = rows.filter((r) => r.id !== null).map(({ total: _total, ...project }) => project);
     return { items, total };
   }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { JOB_STATUSES, type JobStatus } from '@app/contracts';
-import type { OutputFile, ProcessingJob } from '@app/database';
+import type { JobView, OutputView } from '../jobs.repository';
 
 export class OutputDto {
   @ApiProperty({ example: 'cmwv1x2y30000a97d18hs8uu1' }) id!: string;
@@ -23,7 +23,7 @@ export class OutputDto {
   })
   rendition!: number;
 
-  static from(o: OutputFile): OutputDto {
+  static from(o: OutputView): OutputDto {
     return {
       id: o.id,
       filename: o.filename,
@@ -54,7 +54,7 @@ export class JobDto {
   @ApiProperty() createdAt!: Date;
   @ApiProperty({ type: [OutputDto], description: 'outputs recorded so far' }) outputs!: OutputDto[];
 
-  static from(job: ProcessingJob & { outputs?: OutputFile[] }): JobDto {
+  static from(job: JobView & { outputs?: OutputView[] }): JobDto {
     return {
       id: job.id,
       projectId: job.projectId,
