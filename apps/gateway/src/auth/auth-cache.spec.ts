@@ -65,4 +65,50 @@ describe('AuthCache', () => {
     expect((await cache.key('aaaa', loadKey('aaaa')))?.user.isActive).toBe(false);
     expect(reads()).toBe(6);
   });
+
+  it('verifies a token once per TTL, never past its exp, and never remembers a refusal', () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const { cache } = setup();
+    let verified = 0;
+    const claims = { sub: 'u1', exp: 1_000_000 / 1000 + 2 };
+    const verify = () => {
+      verified++;
+      return claims;
+    };
+    expect(cache.token('t.o.k', verify)).toBe(claims);
+    expect(cache.token('t.o.k', verify)).toBe(claims);
+    expect(verified).toBe(1);
+    // Another token (one byte differs) is verified on its own.
+    cache.token('t.o.K', verify);
+    expect(verified).toBe(2);
+    // At its exp (2 s, before the TTL) the entry is gone: verified again.
+    jest.setSystemTime(1_000_000 + 2_000);
+    cache.token('t.o.k', verify);
+    expect(verified).toBe(3);
+
+    const refuse = () => {
+      verified++;
+      throw new Error('bad signature');
+    };
+    expect(() => cache.token('b.a.d', refuse)).toThrow('bad signature');
+    expect(() => cache.token('b.a.d', refuse)).toThrow('bad signature');
+    expect(verified).toBe(5);
+  });
+
+  it(`verifies a token without exp again after ${AUTH_CACHE_TTL_MS / 1000} s`, () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const { cache } = setup();
+    let verified = 0;
+    const verify = () => {
+      verified++;
+      return { sub: 'u1' };
+    };
+    cache.token('t', verify);
+    jest.setSystemTime(1_000_000 + AUTH_CACHE_TTL_MS - 1);
+    cache.token('t', verify);
+    expect(verified).toBe(1);
+    jest.setSystemTime(1_000_000 + AUTH_CACHE_TTL_MS + 1);
+    cache.token('t', verify);
+    expect(verified).toBe(2);
+  });
 });

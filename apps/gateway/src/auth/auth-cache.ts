@@ -20,6 +20,13 @@ const MAX_ENTRIES = 10_000;
 
 export type KeyWithOwner = ApiKey & { user: User };
 
+/** What a verified access token says (its signature, algorithm and expiry checked). */
+export interface TokenClaims {
+  sub?: unknown;
+  /** Seconds since the epoch. */
+  exp?: number;
+}
+
 /** What a revocation event names. */
 export type Revoked = { userId: string } | { apiKeyId: string };
 
@@ -35,13 +42,14 @@ class TtlMap<V> {
     return undefined;
   }
 
-  set(key: string, value: V, now: number): void {
+  /** Kept for the TTL, or until `notAfter` (ms) when that comes first. */
+  set(key: string, value: V, now: number, notAfter = Infinity): void {
     if (this.ttlMs <= 0) return;
     if (this.entries.size >= MAX_ENTRIES) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
     }
-    this.entries.set(key, { value, until: now + this.ttlMs });
+    this.entries.set(key, { value, until: Math.min(now + this.ttlMs, notAfter) });
   }
 
   deleteWhere(match: (value: V, key: string) => boolean): void {
@@ -50,8 +58,8 @@ class TtlMap<V> {
 }
 
 /**
- * The auth guard's look-ups (users by id, API keys with their owner by prefix), reused for
- * AUTH_CACHE_TTL_MS. Revocation is instant: revoking a key or deactivating a user drops the
+ * The auth guard's look-ups (users by id, API keys with their owner by prefix, and the claims of
+ * access tokens already verified), reused for AUTH_CACHE_TTL_MS. Revocation is instant: revoking a key or deactivating a user drops the
  * entries here and broadcasts the event on NATS (`auth.revoked`), on which every gateway process
  * drops its own. A look-up that finds nothing is never cached.
  */
@@ -60,6 +68,7 @@ export class AuthCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AuthCache.name);
   private readonly users: TtlMap<User>;
   private readonly keys: TtlMap<KeyWithOwner>;
+  private readonly tokens: TtlMap<TokenClaims>;
   private sub?: Subscription;
 
   constructor(
@@ -69,6 +78,7 @@ export class AuthCache implements OnModuleInit, OnModuleDestroy {
   ) {
     this.users = new TtlMap(ttlMs ?? AUTH_CACHE_TTL_MS);
     this.keys = new TtlMap(ttlMs ?? AUTH_CACHE_TTL_MS);
+    this.tokens = new TtlMap(ttlMs ?? AUTH_CACHE_TTL_MS);
   }
 
   onModuleInit(): void {
@@ -106,6 +116,27 @@ export class AuthCache implements OnModuleInit, OnModuleDestroy {
     const key = await load();
     if (key) this.keys.set(prefix, key, Date.now());
     return key;
+  }
+
+  /**
+   * The claims of `token`, verified by `verify` (which throws for a bad token) at most once per
+   * TTL: a client polling with one token pays the HMAC and the parsing once, not per request.
+   * Keyed by the whole token, signature included, so only the exact bytes verified match; an
+   * entry never outlives the token's own `exp`. The user behind it is still looked up (and
+   * checked as active) on every request.
+   */
+  token(token: string, verify: () => TokenClaims): TokenClaims {
+    const now = Date.now();
+    const hit = this.tokens.get(token, now);
+    if (hit) return hit;
+    const claims = verify();
+    this.tokens.set(
+      token,
+      claims,
+      now,
+      typeof claims.exp === 'number' ? claims.exp * 1000 : Infinity,
+    );
+    return claims;
   }
 
   /** Drops the entries here and tells every other gateway process to drop theirs. */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JobLifecycleModule } from '@app/jobs';
+import { AuthModule } from '../auth/auth.module';
 import { OutputsModule } from '../outputs/outputs.module';
 import { WebhookEventsModule } from '@app/webhooks';
 import { ProjectsRepository } from '../projects/projects.repository';
@@ -17,7 +18,7 @@ import { JobsService } from './jobs.service';
 import { PlanJob } from './plan-job/plan-job.usecase';
 
 @Module({
-  imports: [JobLifecycleModule, OutputsModule, WebhookEventsModule],
+  imports: [AuthModule, JobLifecycleModule, OutputsModule, WebhookEventsModule],
   controllers: [JobsController],
   providers: [
     JobsService,

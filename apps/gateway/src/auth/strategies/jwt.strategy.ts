@@ -1,38 +1,58 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { PassportStrategy } from '@nestjs/passport';
-import { createSecretKey } from 'node:crypto';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import { JwtService } from '@nestjs/jwt';
+import type { Request } from 'express';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { UsersRepository } from '../../users/users.repository';
-import { AuthCache } from '../auth-cache';
+import { AuthCache, type TokenClaims } from '../auth-cache';
 import { toAuthUser } from '../auth-user';
 import type { AuthUser } from '../current-user.decorator';
 
-export const JWT_STRATEGY = 'jwt';
+/** The token of `Authorization: Bearer <token>` (the scheme in any case), if there is one. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = header ? /^\s*bearer\s+(\S+)/i.exec(header) : null;
+  return match?.[1];
+}
 
 /**
- * `Authorization: Bearer <JWT>`, HS256 only. The user is read through the AuthCache (a few
- * seconds; deactivation drops it at once), so a disabled account answers 401 at once.
+ * `Authorization: Bearer <JWT>`, HS256 only, verified by jsonwebtoken (through JwtService) with
+ * the secret as a KeyObject made once (given a string, jsonwebtoken would build one on every
+ * request), and remembered by the AuthCache for a few seconds. The user is read through the
+ * AuthCache too (deactivation drops it at once), so a disabled account answers 401 at once.
  */
 @Injectable()
-export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
+export class JwtStrategy {
+  private readonly key: KeyObject;
+  private readonly jwt = new JwtService();
+
   constructor(
     config: ConfigService,
     private readonly users: UsersRepository,
     private readonly cache: AuthCache,
   ) {
-    // A KeyObject made once: given a string, jsonwebtoken would build one on every request.
-    const key = createSecretKey(Buffer.from(config.getOrThrow<string>('JWT_SECRET'), 'utf8'));
-    super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      algorithms: ['HS256'],
-      // passport-jwt's types say string | Buffer; jsonwebtoken takes a KeyObject as well.
-      secretOrKeyProvider: (_req: unknown, _token: unknown, done: (e: null, k: Buffer) => void) =>
-        done(null, key as unknown as Buffer),
-    });
+    this.key = createSecretKey(Buffer.from(config.getOrThrow<string>('JWT_SECRET'), 'utf8'));
   }
 
-  async validate(payload: { sub?: unknown }): Promise<AuthUser> {
+  /** The caller of a request with a Bearer token; null without one; 401 for a bad token. */
+  async authenticate(req: Request): Promise<AuthUser | null> {
+    const token = bearerToken(req.header('authorization'));
+    if (!token) return null;
+    let claims: TokenClaims;
+    try {
+      claims = this.cache.token(token, () =>
+        // JwtService's types say string | Buffer; jsonwebtoken takes a KeyObject as well.
+        this.jwt.verify<TokenClaims>(token, {
+          secret: this.key as unknown as Buffer,
+          algorithms: ['HS256'],
+        }),
+      );
+    } catch {
+      throw new UnauthorizedException('invalid or expired token');
+    }
+    return this.validate(claims);
+  }
+
+  async validate(payload: TokenClaims): Promise<AuthUser> {
     const sub = payload.sub;
     const user =
       typeof sub === 'string' ? await this.cache.user(sub, () => this.users.findById(sub)) : null;
