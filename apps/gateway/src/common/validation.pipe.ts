@@ -51,8 +51,31 @@ export function hostileInputProblems(value: unknown, root = ''): FieldProblem[] 
 const validationFailed = (details: FieldProblem[]) =>
   new BadRequestException({ message: 'validation failed', details });
 
-/** Screens for hostile input first (see hostileInputProblems), then validates the DTO. */
+/** Valid query strings remembered per DTO class (the oldest forgotten first). */
+const QUERY_MEMO_MAX = 500;
+
+/** A DTO whose own fields are all primitives: a shallow copy of it is a full copy. */
+function isFlat(dto: unknown): dto is object {
+  return (
+    typeof dto === 'object' &&
+    dto !== null &&
+    Object.values(dto).every((v) => v === null || typeof v !== 'object')
+  );
+}
+
+const copyOf = <T extends object>(dto: T): T =>
+  Object.assign(Object.create(Object.getPrototypeOf(dto) as object) as T, dto);
+
+/**
+ * Screens for hostile input first (see hostileInputProblems), then validates the DTO. A query
+ * DTO already validated from the same query string is not validated again: class-transformer
+ * and class-validator cost more than the rest of a page request, and polling clients send the
+ * same query each time. Only a valid, flat result (primitive fields) is remembered, and every
+ * caller gets its own copy; a refused query is validated (and refused) every time.
+ */
 class ScreeningValidationPipe extends ValidationPipe {
+  private readonly queries = new Map<unknown, Map<string, object>>();
+
   constructor(options: ValidationPipeOptions) {
     super(options);
   }
@@ -65,7 +88,19 @@ class ScreeningValidationPipe extends ValidationPipe {
       );
       if (problems.length) throw validationFailed(problems);
     }
-    return super.transform(value, metadata);
+    if (metadata.type !== 'query' || !metadata.metatype || !this.toValidate(metadata))
+      return super.transform(value, metadata);
+    const key = JSON.stringify(value) ?? '';
+    let memo = this.queries.get(metadata.metatype);
+    const hit = memo?.get(key);
+    if (hit) return copyOf(hit);
+    const dto: unknown = await super.transform(value, metadata);
+    if (isFlat(dto)) {
+      if (!memo) this.queries.set(metadata.metatype, (memo = new Map()));
+      if (memo.size >= QUERY_MEMO_MAX) memo.delete(memo.keys().next().value!);
+      memo.set(key, copyOf(dto));
+    }
+    return dto;
   }
 }
 
