@@ -231,6 +231,46 @@ describe('row level security, through libs/database', () => {
     expect(await ids()).toEqual([]);
   });
 
+  it('sets another scope and runs a prepared read in one round trip, with quoted values', async () => {
+    // Every query sent on the pool's connections, counted from here on.
+    let sent = 0;
+    const counted = new WeakSet<object>();
+    const count = (client: { query: (...a: unknown[]) => unknown }) => {
+      if (counted.has(client)) return;
+      counted.add(client);
+      const query = client.query.bind(client);
+      client.query = (...a: unknown[]) => {
+        sent++;
+        return query(...a);
+      };
+    };
+    app.pool.on('acquire', count);
+    const statement = {
+      name: 'test.projects_but',
+      text: 'SELECT id, $1::text AS echo FROM projects WHERE id <> $1 ORDER BY id',
+    };
+    const tricky = `it's a \\ "quote" --; SELECT 1`;
+    const read = (userId: string) =>
+      tenantScope.asUser(userId, () =>
+        app.prepared<{ id: string; echo: string }>(statement, [tricky]),
+      );
+    try {
+      // Prepares the statement on both connections (two steps where the scope differs).
+      await Promise.all([read(users[0].id), read(users[1].id), read(users[0].id)]);
+      await Promise.all([read(users[1].id), read(users[0].id)]);
+      sent = 0;
+      for (let i = 0; i < 8; i++) {
+        const user = users[i % 2];
+        const rows = await read(user.id);
+        expect(rows).toEqual([{ id: user.projectId, echo: tricky }]);
+      }
+      // One connection in turn, the other tenant each time: one message per read.
+      expect(sent).toBe(8);
+    } finally {
+      app.pool.off('acquire', count);
+    }
+  });
+
   it('a service connection cannot alter the append-only audit log', async () => {
     await withPg(db.appUrl, async (c) => {
       await c.query(`INSERT INTO audit_logs (id, action) VALUES ('a1', 'test.append')`);

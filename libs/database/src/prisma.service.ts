@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { Pool, type PoolClient, type PoolConfig, type QueryConfig, type QueryResult } from 'pg';
 import { PrismaClient } from './generated/prisma/client';
 import { PRISMA_TYPES, type PreparedRead } from './prepared-read';
 import { tenantScope, type TenantScope } from './tenant-scope';
@@ -50,6 +50,31 @@ export function databaseOptionsFrom(config: ConfigService, urlVariable?: string)
 
 /** The scope last set on each pooled connection (session settings outlive a checkout). */
 const scopeOf = new WeakMap<PoolClient, string>();
+/** The named statements each connection has run, hence prepared (see ScopedPool.prepared). */
+const preparedOn = new WeakMap<PoolClient, Set<string>>();
+
+/**
+ * `value` as an SQL literal, or undefined unless it is a string or a safe integer (a string
+ * without NUL, which a simple-protocol message cannot carry): then the caller takes the
+ * two-step path.
+ */
+function literal(client: PoolClient, value: unknown): string | undefined {
+  if (typeof value === 'string')
+    return value.includes('\u0000') ? undefined : client.escapeLiteral(value);
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  return undefined;
+}
+
+/** EXECUTE's argument list for `values` (see literal), or undefined. */
+function literals(client: PoolClient, values: unknown[]): string | undefined {
+  const out: string[] = [];
+  for (const v of values) {
+    const l = literal(client, v);
+    if (l === undefined) return undefined;
+    out.push(l);
+  }
+  return out.join(', ');
+}
 
 /**
  * The pg pool Prisma's adapter uses. Every checkout first sets the tenant scope of the calling
@@ -57,6 +82,7 @@ const scopeOf = new WeakMap<PoolClient, string>();
  * applies to whatever Prisma runs on it; each checkout overwrites the last one's settings. The
  * settings are session-wide (set outside any transaction) and only this pool sets them, so a
  * connection that already carries the caller's scope is used as it is: no extra round trip.
+ * Prepared reads (`prepared`) set another scope in the same round trip as the statement.
  */
 export class ScopedPool extends Pool {
   constructor(
@@ -66,12 +92,16 @@ export class ScopedPool extends Pool {
     super(config);
   }
 
-  private async scoped(): Promise<PoolClient> {
+  private wantedScope() {
     const scope = tenantScope.current() ?? this.defaultScope;
-    const client = await super.connect();
     const userId = scope.userId ?? '';
     const service = scope.service ?? '';
-    const wanted = `${userId}\u0000${service}`;
+    return { userId, service, wanted: `${userId}\u0000${service}` };
+  }
+
+  private async scoped(): Promise<PoolClient> {
+    const { userId, service, wanted } = this.wantedScope();
+    const client = await super.connect();
     if (scopeOf.get(client) === wanted) return client;
     try {
       scopeOf.delete(client);
@@ -92,6 +122,57 @@ export class ScopedPool extends Pool {
     return this.scoped();
   }
 
+  /**
+   * A named statement (PrismaService.prepared) in the caller's scope, in one round trip even on
+   * a connection that carries another scope: once the statement is prepared there, the scope
+   * and the statement go as one simple-protocol message, `SELECT set_config(...);
+   * EXECUTE name(literals)`, whose statements PostgreSQL runs one after the other. (Not a CTE or
+   * a lateral join calling set_config: the order in which one statement evaluates its parts,
+   * row level security's conditions included, is not defined.)
+   */
+  async prepared(query: QueryConfig & { name: string }): Promise<QueryResult> {
+    const { userId, service, wanted } = this.wantedScope();
+    const client = await super.connect();
+    const statements = preparedOn.get(client) ?? new Set<string>();
+    if (scopeOf.get(client) !== wanted) {
+      const user = literal(client, userId);
+      const svc = literal(client, service);
+      const args = statements.has(query.name) ? literals(client, query.values ?? []) : undefined;
+      scopeOf.delete(client);
+      let combined: QueryResult[] | undefined;
+      try {
+        if (user !== undefined && svc !== undefined && args !== undefined) {
+          combined = (await client.query({
+            text:
+              `SELECT set_config('app.current_user_id', ${user}, false), ` +
+              `set_config('app.service', ${svc}, false); ` +
+              `EXECUTE ${client.escapeIdentifier(query.name)}${args ? `(${args})` : ''}`,
+            types: query.types,
+          })) as unknown as QueryResult[];
+        } else {
+          await client.query(SET_SCOPE, [userId, service]);
+        }
+        scopeOf.set(client, wanted);
+      } catch (e) {
+        // The connection's scope is unknown now: it is not reused.
+        client.release(e as Error);
+        throw e;
+      }
+      if (combined) {
+        client.release();
+        return combined[1];
+      }
+    }
+    try {
+      const result = await client.query(query);
+      statements.add(query.name);
+      preparedOn.set(client, statements);
+      return result;
+    } finally {
+      client.release();
+    }
+  }
+
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(...args: any[]): any {
     return this.scoped().then(async (client) => {
@@ -105,7 +186,7 @@ export class ScopedPool extends Pool {
   }
 }
 
-export function createPgPool(options: DatabaseOptions, defaultScope?: TenantScope): Pool {
+export function createPgPool(options: DatabaseOptions, defaultScope?: TenantScope): ScopedPool {
   const pool = new ScopedPool(
     {
       connectionString: options.url,
@@ -128,7 +209,7 @@ export function createPgPool(options: DatabaseOptions, defaultScope?: TenantScop
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PrismaService.name);
-  readonly pool: Pool;
+  readonly pool: ScopedPool;
 
   constructor(
     config: ConfigService,
@@ -186,7 +267,7 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
    * use it only for a read that stands alone.
    */
   async prepared<T>(statement: PreparedRead, values: unknown[]): Promise<T[]> {
-    const result = await this.pool.query({
+    const result = await this.pool.prepared({
       name: statement.name,
       text: statement.text,
       values,
