@@ -214,6 +214,23 @@ export const workerEnvSchema = {
     .default(30 * 60 * 1000),
   JOB_ACK_WAIT_MS: Joi.number().integer().min(1000).default(30000),
   JOB_MAX_DELIVER: Joi.number().integer().min(1).max(100).default(5),
+  // The fleet (docs/scaling.md).
+  /** A user's tasks on the task queue or running at once, across the fleet (fair shares). */
+  TASKS_PER_USER: Joi.number().integer().min(1).max(10000).default(16),
+  /** Outputs per ASSEMBLE task. */
+  TASK_ASSEMBLE_BATCH: Joi.number().integer().min(1).max(500).default(9),
+  /** How often each worker looks for tasks left undispatched (0 = off). */
+  TASK_SWEEP_INTERVAL_MS: Joi.number().integer().min(0).default(10000),
+  /** Picks starting at ENTERPRISE, PREMIUM, FREE per round: a higher band first, none starved. */
+  TASK_BAND_WEIGHTS: Joi.string()
+    .pattern(/^\s*[1-9]\d*\s*,\s*[1-9]\d*\s*,\s*[1-9]\d*\s*$/)
+    .default('4,2,1'),
+  /** Restart (exit code 75) after this many tasks, once they are done (0 = never). */
+  WORKER_MAX_TASKS: Joi.number().integer().min(0).default(0),
+  /** Restart (exit code 75), once the running tasks are done, when RSS passes this (0 = never). */
+  WORKER_MAX_RSS_MB: Joi.number().integer().min(0).default(0),
+  /** This worker's name in job_tasks.done_by (default: host-pid). */
+  WORKER_ID: Joi.string().max(100).optional(),
   WORK_DIR: Joi.string().default('./data/work'),
   /** GET /metrics of this worker; 0 = off. */
   WORKER_METRICS_PORT: Joi.number().port().default(9464),

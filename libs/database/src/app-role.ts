@@ -11,7 +11,11 @@ const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
 export const TENANT_ONLY_ROLE = 'vmp_tenant_only';
 
 /** Narrow SECURITY DEFINER functions a tenant-only role may call (the migrations define them). */
-const TENANT_ONLY_FUNCTIONS = ['gateway_jobs_by_status()', 'admin_user_counts(text)'];
+const TENANT_ONLY_FUNCTIONS = [
+  'gateway_jobs_by_status()',
+  'admin_user_counts(text)',
+  'fleet_task_backlog()',
+];
 
 export interface AppRoleOptions {
   /**

@@ -159,6 +159,7 @@ export class JobsController {
         projectId,
         seed: body?.seed,
         metadata: body?.metadata,
+        priority: body?.priority,
         idempotencyKey: key,
       }),
     );

@@ -22,6 +22,8 @@ export interface CreateJobCommand {
   seed?: number;
   /** The client's own object, stored with the job and echoed in its webhook events. */
   metadata?: Record<string, unknown>;
+  /** Within the licence's band on the task queue (−10…10, default 0). */
+  priority?: number;
   idempotencyKey?: string;
 }
 
@@ -53,6 +55,7 @@ export class CreateJob {
         JSON.stringify({
           seed: command.seed ?? null,
           ...(command.metadata ? { metadata: command.metadata } : {}),
+          ...(command.priority ? { priority: command.priority } : {}),
         }),
       )
       .digest('hex');
@@ -75,7 +78,9 @@ export class CreateJob {
     const seed = command.seed ?? randomInt(0, 2 ** 31 - 1);
     const planned = planJob(input.project, input.settings, seed, input.clips);
     if (!planned.ok) throw new ProjectNotMixableException(planned.problem);
-    const { snapshot } = planned;
+    const snapshot = command.priority
+      ? { ...planned.snapshot, priority: command.priority }
+      : planned.snapshot;
     await this.billing.checkLicence(userId, snapshot);
     const credits = this.billing.price(snapshot);
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { parseJobSnapshot, type JobSnapshot } from '@app/contracts';
+import { LicenseType, parseJobSnapshot, type JobSnapshot, type TaskBand } from '@app/contracts';
 import { PrismaService, type Prisma } from '@app/database';
 
 const jobWithSources = {
@@ -17,9 +17,9 @@ export type JobToRun = Prisma.ProcessingJobGetPayload<{ include: typeof jobWithS
   snapshot: JobSnapshot;
 };
 
-/** What running a job reads. Every write goes through JobLifecycle (@app/jobs). */
+/** What splitting a job and running its tasks read. Every job write goes through JobLifecycle. */
 @Injectable()
-export class RunJobRepository {
+export class RunTaskRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Null when the job is gone (deleted with its project); throws InvalidJobSnapshotError. */
@@ -29,6 +29,20 @@ export class RunJobRepository {
       include: jobWithSources,
     });
     return job && { ...job, snapshot: parseJobSnapshot(job.settings) };
+  }
+
+  /** The owner's licence now: the band a job's tasks are queued in when it starts. */
+  async licenceOf(userId: string): Promise<TaskBand> {
+    const user = await this.prisma.user.findUnique({
+      where: { id: userId },
+      select: { licenseType: true },
+    });
+    return user?.licenseType ?? LicenseType.FREE;
+  }
+
+  /** Outputs the job has recorded so far. */
+  outputsRecorded(jobId: string): Promise<number> {
+    return this.prisma.outputFile.count({ where: { jobId } });
   }
 
   /** Where the project's asset is stored (null when it was deleted). */
