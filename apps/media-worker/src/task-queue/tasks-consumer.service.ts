@@ -51,6 +51,7 @@ export class TasksConsumer implements OnApplicationBootstrap, BeforeApplicationS
   private readonly maxDeliver: number;
   private readonly schedule: BandSchedule;
   private queues: (TaskQueue & { handle: Consumer })[] = [];
+  private turn = 0;
 
   constructor(
     @InjectNats() private readonly nc: NatsConnection,
@@ -128,13 +129,19 @@ export class TasksConsumer implements OnApplicationBootstrap, BeforeApplicationS
 
   /** The next task by band schedule and level, or null when every queue is empty. */
   private async take(jsm: JetStreamManager): Promise<JsMsg | null> {
-    const pending = await Promise.all(
-      this.queues.map((q) =>
-        jsm.consumers.info(this.names.media.tasksStream, q.consumer).then((i) => i.num_pending),
-      ),
+    const infos = await Promise.all(
+      this.queues.map((q) => jsm.consumers.info(this.names.media.tasksStream, q.consumer)),
     );
-    const waiting = this.queues.filter((_, i) => pending[i] > 0);
-    if (!waiting.length) return null;
+    const waiting = this.queues.filter((_, i) => infos[i].num_pending > 0);
+    if (!waiting.length) {
+      // Nothing new; but a task whose worker died (or that asked to be retried later) comes back
+      // once its ack wait (or delay) ends, which num_pending does not count: wait on one of the
+      // queues with tasks out, in turn.
+      const out = this.queues.filter((_, i) => infos[i].num_ack_pending > 0);
+      if (!out.length) return null;
+      this.turn = (this.turn + 1) % out.length;
+      return out[this.turn].handle.next({ expires: 1000 });
+    }
     const bands: TaskBand[] = this.schedule.next();
     for (const band of bands) {
       for (const queue of waiting.filter((q) => q.band === band)) {
