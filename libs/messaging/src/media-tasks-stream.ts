@@ -6,7 +6,13 @@ import {
   type JetStreamManager,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
-import { TASK_BANDS, TASK_LEVELS, type NatsNames, type TaskBand, type TaskLevel } from '@app/contracts';
+import {
+  TASK_BANDS,
+  TASK_LEVELS,
+  type NatsNames,
+  type TaskBand,
+  type TaskLevel,
+} from '@app/contracts';
 import type { MediaJobsQueueOptions } from './media-jobs-stream';
 
 /** A task republished within this window (same `<jobId>.<seq>` message id) is dropped. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TaskBand } from '@app/contracts';
+import { readTaskBacklog } from '@app/jobs';
 import type { TaskBacklog } from '@app/observability';
 import { PrismaService, type Prisma } from '@app/database';
 import type { PlannedTask, TaskPayload } from './task-plan';
@@ -16,7 +17,6 @@ export interface StoredTask {
   priority: number;
   payload: TaskPayload;
 }
-
 
 /**
  * The fleet's task book-keeping (job_tasks, docs/scaling.md). Only workers read or write it; a
@@ -152,11 +152,8 @@ export class JobTasksRepository {
     return rows.map((r) => r.userId);
   }
 
-  /** The fleet's backlog by band (fleet_task_backlog(), shared with the gateway's metrics). */
+  /** The fleet's backlog by band (shared with the gateway's metrics). */
   backlog(): Promise<TaskBacklog[]> {
-    return this.prisma.$queryRaw<TaskBacklog[]>`
-      SELECT band, waiting::int AS waiting, queued::int AS queued,
-             oldest_seconds AS "oldestSeconds", mean_task_seconds AS "meanTaskSeconds"
-        FROM fleet_task_backlog()`;
+    return readTaskBacklog(this.prisma);
   }
 }

@@ -74,7 +74,8 @@ export function planTasks(input: TaskPlanInput): PlannedTask[] {
       const batch = outputs.slice(k, k + size);
       const clips = new Set(batch.flatMap(([i]) => input.combinations[i]));
       const seconds = batch.reduce(
-        (sum, [i]) => sum + input.combinations[i].reduce((s, id) => s + (input.seconds.get(id) ?? 1), 0),
+        (sum, [i]) =>
+          sum + input.combinations[i].reduce((s, id) => s + (input.seconds.get(id) ?? 1), 0),
         0,
       );
       tasks.push({

@@ -90,6 +90,7 @@ export class RunTask {
     // A redelivery of a task already recorded: only what follows it is left.
     if (task.status === 'DONE') return this.afterTask(job);
     await this.tasks.started(jobId, seq);
+    this.logger.log(`task ${jobId}.${seq} (${task.kind.toLowerCase()}) started`);
 
     const stopped = new AbortController();
     const signal = AbortSignal.any([ctx.signal, stopped.signal]);
@@ -265,9 +266,7 @@ export class RunTask {
         aspectRatio: profile.aspectRatio,
         extension: profile.extension,
         combinations: clips,
-      }).map((name) =>
-        profiles.length > 1 ? name.replace(/(\.[a-z0-9]+)?$/i, `-r${r}$1`) : name,
-      ),
+      }).map((name) => (profiles.length > 1 ? name.replace(/(\.[a-z0-9]+)?$/i, `-r${r}$1`) : name)),
     );
   }
 

@@ -58,7 +58,8 @@ export class SplitJob {
         const planned = await this.plan(job, ctx.signal);
         if (planned === 0) {
           // Every output was recorded before (a resumed job): nothing left but to finish.
-          if ((await this.lifecycle.complete(job.id)).ok) this.logger.log(`job ${job.id} completed`);
+          if ((await this.lifecycle.complete(job.id)).ok)
+            this.logger.log(`job ${job.id} completed`);
           return this.settle.execute(job.id);
         }
         this.logger.log(`job ${job.id} split into ${planned} tasks`);
