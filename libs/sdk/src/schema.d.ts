@@ -1696,6 +1696,11 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            /**
+             * @description the job's priority within your licence's band (ENTERPRISE before PREMIUM before FREE): higher runs first among your band's jobs; default 0
+             * @example 5
+             */
+            priority?: number;
         };
         OutputDto: {
             /** @example cmwv1x2y30000a97d18hs8uu1 */
@@ -1772,6 +1777,11 @@ export interface components {
             createdAt: string;
             /** @description outputs recorded so far */
             outputs: components["schemas"]["OutputDto"][];
+            /**
+             * @description the job's priority within its licence's band on the task queue
+             * @example 0
+             */
+            priority: number;
         };
         JobPageDto: {
             items: components["schemas"]["JobDto"][];
