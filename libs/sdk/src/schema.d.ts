@@ -1656,6 +1656,40 @@ export interface components {
              */
             seed?: number;
         };
+        PlannedRenditionDto: {
+            /**
+             * @description its index: each output carries it as `rendition`
+             * @example 0
+             */
+            index: number;
+            /**
+             * @description the rendition’s, else the project’s, else the shape of the first group’s clip
+             * @example 9:16
+             * @enum {string}
+             */
+            aspectRatio: "16:9" | "9:16" | "1:1" | "4:5";
+            /**
+             * @example MP4
+             * @enum {string}
+             */
+            format: "MP4" | "MOV" | "AVI";
+            /**
+             * @example HIGH
+             * @enum {string}
+             */
+            quality: "LOW" | "MEDIUM" | "HIGH" | "ULTRA";
+            /**
+             * @description as set (default 30)
+             * @example 30
+             * @enum {string}
+             */
+            fps: 30 | 60 | "source";
+            /**
+             * @example h264
+             * @enum {string}
+             */
+            codec: "h264" | "hevc";
+        };
         PlannedClipDto: {
             /** @example cmwgroup0000a97d18hs8uu1 */
             groupId: string | null;
@@ -1673,10 +1707,18 @@ export interface components {
              */
             index: number;
             /**
-             * @description the output file name; {job} shows as "job" until the job exists
+             * @description the output file name (in the first rendition); {job} shows as "job" until the job exists
              * @example Summer-0000-hook-1-cta-2.mp4
              */
             name: string;
+            /**
+             * @description the file name in each rendition, by rendition index (with several, each ends in -r<index>)
+             * @example [
+             *       "Summer-0000-hook-1-cta-2-r0.mp4",
+             *       "Summer-0000-hook-1-cta-2-r1.mp4"
+             *     ]
+             */
+            names: string[];
             /** @example 14.5 */
             durationSeconds: number;
             /** @description in play order */
@@ -1693,6 +1735,8 @@ export interface components {
              * @example 20
              */
             credits: number;
+            /** @description every combination is rendered once in each (one without settings.renditions) */
+            renditions: components["schemas"]["PlannedRenditionDto"][];
             combinations: components["schemas"]["PlannedCombinationDto"][];
         };
         EstimateDto: {

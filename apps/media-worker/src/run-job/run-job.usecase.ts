@@ -13,6 +13,7 @@ import {
   MixingEngine,
   namedClips,
   outputNames,
+  renditionFileName,
   type MixedOutput,
   type MixingSettings,
   type MixSource,
@@ -178,7 +179,7 @@ export class RunJob {
         aspectRatio: profile.aspectRatio,
         extension: profile.extension,
         combinations: clips,
-      }).map((name) => (renditions > 1 ? name.replace(/(\.[a-z0-9]+)?$/i, `-r${r}$1`) : name)),
+      }).map((name) => renditionFileName(name, r, renditions)),
     );
     // One first frame per first clip: outputs that open with the same clip share it.
     const frames = new PosterFrames(this.ffmpeg.runner, path.join(`${outputDir}.work`, 'posters'));
