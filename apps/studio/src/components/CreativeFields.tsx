@@ -323,7 +323,7 @@ export function CreativeFields({
             <Field
               label="Caption position"
               id="settings-captions-position"
-              error={err('captions.position')}
+              error={err('captions.position') ?? err('captions')}
             >
               <select
                 id="settings-captions-position"
