@@ -41,6 +41,7 @@ import { JobEventsStream } from './job-events/job-events.stream';
 import { StreamAuthGuard, type StreamRequest } from './job-events/stream-auth.guard';
 import { writeSse } from './job-events/sse-writer';
 import { JobFiles } from './job-files/job-files.service';
+import { sendArchive } from './job-files/archive-response';
 import { PlanJob } from './plan-job/plan-job.usecase';
 import { CancelJob } from './cancel-job/cancel-job.usecase';
 import { CreateJob } from './create-job/create-job.usecase';
@@ -297,11 +298,7 @@ export class JobsController {
     @Param('id') id: string,
     @Res() res: Response,
   ): Promise<void> {
-    const archive = await this.files.archivable(user.id, id);
-    res.status(200);
-    res.setHeader('Content-Type', 'application/zip');
-    res.setHeader('Content-Disposition', `attachment; filename="job-${id}.zip"`);
-    await this.files.writeArchive(archive, res);
+    await sendArchive(this.files, user.id, id, res);
   }
 
   @Post('jobs/:id/events/token')

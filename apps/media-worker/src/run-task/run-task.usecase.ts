@@ -13,6 +13,7 @@ import {
   MixingEngine,
   namedClips,
   outputNames,
+  renditionFileName,
   type MixedOutput,
   type MixRequest,
 } from '@app/mixing';
@@ -266,7 +267,7 @@ export class RunTask {
         aspectRatio: profile.aspectRatio,
         extension: profile.extension,
         combinations: clips,
-      }).map((name) => (profiles.length > 1 ? name.replace(/(\.[a-z0-9]+)?$/i, `-r${r}$1`) : name)),
+      }).map((name) => renditionFileName(name, r, profiles.length)),
     );
   }
 
