@@ -11,11 +11,10 @@ const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
 export const TENANT_ONLY_ROLE = 'vmp_tenant_only';
 
 /** Narrow SECURITY DEFINER functions a tenant-only role may call (the migrations define them). */
-const TENANT_ONLY_FUNCTIONS = [
-  'gateway_jobs_by_status()',
-  'admin_user_counts(text)',
-  'fleet_task_backlog()',
-];
+const TENANT_ONLY_FUNCTIONS = ['gateway_jobs_by_status()', 'admin_user_counts(text)'];
+
+/** Counts-only SECURITY DEFINER functions every application role may call (metrics). */
+const APP_FUNCTIONS = ['fleet_task_backlog()'];
 
 export interface AppRoleOptions {
   /**
@@ -72,6 +71,9 @@ export async function ensureAppRole(
       await c.query(`GRANT SELECT, INSERT ON ${quoteIdent(t)} TO ${r}`);
     await c.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`);
     await ensureTenantOnly(c, r, options.tenantOnly ?? false);
+    for (const fn of await presentFunctions(c, APP_FUNCTIONS)) {
+      await c.query(`GRANT EXECUTE ON FUNCTION ${fn} TO ${r}`);
+    }
     return role;
   } finally {
     await c.end();
@@ -88,18 +90,21 @@ async function ensureTenantOnly(c: Client, role: string, tenantOnly: boolean): P
   await c.query(
     `${tenantOnly ? 'GRANT' : 'REVOKE'} ${group} ${tenantOnly ? 'TO' : 'FROM'} ${role}`,
   );
-  const { rows } = await c.query<{ fn: string }>(
-    `SELECT p.oid::regprocedure::text AS fn FROM pg_proc p
-      WHERE p.pronamespace = 'public'::regnamespace
-        AND p.proname IN ('gateway_jobs_by_status', 'admin_user_counts')`,
-  );
-  const present = new Set(rows.map((r) => r.fn));
-  for (const fn of TENANT_ONLY_FUNCTIONS) {
-    if (!present.has(fn)) continue; // migrations older than the functions
+  for (const fn of await presentFunctions(c, TENANT_ONLY_FUNCTIONS)) {
     await c.query(
       `${tenantOnly ? 'GRANT' : 'REVOKE'} EXECUTE ON FUNCTION ${fn} ${tenantOnly ? 'TO' : 'FROM'} ${role}`,
     );
   }
+}
+
+/** Those of `signatures` the migrations have created (older databases lack the newer ones). */
+async function presentFunctions(c: Client, signatures: readonly string[]): Promise<string[]> {
+  const { rows } = await c.query<{ fn: string }>(
+    `SELECT p.oid::regprocedure::text AS fn FROM pg_proc p
+      WHERE p.pronamespace = 'public'::regnamespace`,
+  );
+  const present = new Set(rows.map((r) => r.fn));
+  return signatures.filter((fn) => present.has(fn));
 }
 
 /** The same URL with another user (and no password). */
