@@ -148,4 +148,35 @@ describe('one job shared by the fleet', () => {
     expect((await waitForJob(sys.gw, big.token, large.id, isFinal)).status).toBe('COMPLETED');
     await workers.killAll();
   });
+
+  it('restarts a worker after WORKER_MAX_TASKS tasks, handing nothing over half-done', async () => {
+    const tired = await workers.start({ WORKER_ID: 'tired', WORKER_MAX_TASKS: '2' });
+    const { token, user } = await registerUser(sys.gw.server);
+    await fund(sys.db.prisma, user.id, 1000, 'ENTERPRISE');
+    const projectId = await mixableProject(sys.gw, token, { perGroup: 2, seconds: 1 });
+    const job = await startJob(token, projectId);
+    // It takes two tasks, finishes them, and exits with 75 for its supervisor to restart it.
+    const code = await new Promise<number | null>((resolve) => tired.proc.once('exit', resolve));
+    expect(code).toBe(75);
+    expect(tired.output()).toMatch(/restarting after the running tasks: 2 tasks taken/);
+    const byTired = await sys.db.prisma.jobTask.findMany({
+      where: { jobId: job.id, doneBy: 'tired' },
+    });
+    // Two task messages taken (one may be a spent redelivery left by an earlier test's killed
+    // worker): every task it started, it finished.
+    expect(byTired.length).toBeGreaterThanOrEqual(1);
+    const started = [...tired.output().matchAll(/task (\S+)\.(\d+) \(\w+\) started/g)];
+    expect(started.length).toBe(byTired.length);
+    for (const [, jobId, seq] of started) {
+      expect(byTired.some((t) => t.jobId === jobId && t.seq === Number(seq))).toBe(true);
+    }
+    // A fresh worker does the rest; nothing was run twice.
+    await workers.start({ WORKER_ID: 'fresh' });
+    expect((await waitForJob(sys.gw, token, job.id, isFinal)).status).toBe('COMPLETED');
+    const tasks = await sys.db.prisma.jobTask.findMany({ where: { jobId: job.id } });
+    expect(tasks.every((t) => t.status === 'DONE' && t.runs === 1)).toBe(true);
+    expect(new Set(tasks.map((t) => t.doneBy))).toEqual(new Set(['tired', 'fresh']));
+    expect(await sys.db.prisma.outputFile.count({ where: { jobId: job.id } })).toBe(4);
+    await workers.killAll();
+  });
 });

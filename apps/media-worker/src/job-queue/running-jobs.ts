@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
 
 export type AbortReason = 'cancel' | 'shutdown';
 
@@ -24,6 +25,8 @@ export class RunningJobs {
 
   start(key: string, jobId: string): AbortController {
     const controller = new AbortController();
+    // A task fetches and probes many clips at once on this one signal.
+    setMaxListeners(0, controller.signal);
     this.running.set(key, { jobId, controller });
     return controller;
   }

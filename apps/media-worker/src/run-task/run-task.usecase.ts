@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { ConfigService } from '@nestjs/config';
 import {
@@ -95,6 +96,7 @@ export class RunTask {
 
     const stopped = new AbortController();
     const signal = AbortSignal.any([ctx.signal, stopped.signal]);
+    setMaxListeners(0, signal);
     const dir = path.join(this.workDir, 'tasks', `${jobId}.${seq}.${randomUUID()}`);
     try {
       await mkdir(dir, { recursive: true });

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InvalidJobSnapshotError, plannedFileCount } from '@app/contracts';
+import { MediaProbeError } from '@app/media';
 import { JobLifecycle } from '@app/jobs';
 import { renditionProfiles } from '@app/mixing';
 import type { CachedFile } from '@app/storage';
@@ -87,18 +88,29 @@ export class SplitJob {
   }
 
   /**
-   * Probes the clips still needed (their lengths weigh the tasks; their shapes and frame rates
-   * fix the renditions' profiles once for every task) and writes the tasks.
+   * Fixes the renditions' profiles once for every task (from the orientation clip's shape, and
+   * the clips' frame rates when a rendition follows them: only those clips are fetched and
+   * probed here), weighs the tasks by the clips' recorded lengths, and writes the tasks.
    */
   private async plan(job: JobToRun, signal: AbortSignal): Promise<number> {
     const { snapshot } = job;
     const recorded = new Set(job.outputs.map((o) => `${o.combinationIndex}:${o.rendition}`));
-    const clips = new Set(snapshot.combinations.flat());
-    const orientation = snapshot.orientationVideoId;
-    if (orientation && job.project.videos.some((v) => v.id === orientation)) clips.add(orientation);
+    const used = new Set(snapshot.combinations.flat());
+    const videos = new Map(job.project.videos.map((v) => [v.id, v]));
+    if ([...used].some((id) => !videos.has(id))) {
+      throw new MediaProbeError('NOT_A_VIDEO', 'a video of the plan no longer exists');
+    }
+    const orientation =
+      snapshot.orientationVideoId && videos.has(snapshot.orientationVideoId)
+        ? snapshot.orientationVideoId
+        : snapshot.combinations[0][0];
+    const followsSources = (snapshot.renditions ?? []).some(
+      (r) => r.fps === 'source' || r.fps === 60,
+    );
+    const probed = followsSources ? new Set([...used, orientation]) : new Set([orientation]);
     const held: CachedFile[] = [];
     try {
-      const sources = await this.inputs.sources(job, clips, signal, held);
+      const sources = await this.inputs.sources(job, probed, signal, held);
       const profiles = renditionProfiles({
         combinations: snapshot.combinations,
         sources,
@@ -109,7 +121,7 @@ export class SplitJob {
         combinations: snapshot.combinations,
         profiles,
         recorded,
-        seconds: new Map(sources.map((s) => [s.videoId, s.info.durationSeconds])),
+        seconds: new Map([...used].map((id) => [id, Number(videos.get(id)?.duration ?? 1)])),
         batchSize: this.batchSize,
       });
       if (!tasks.length) return 0;
