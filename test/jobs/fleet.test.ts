@@ -18,11 +18,13 @@ const workers = workerProcesses(() => ({
 async function startJob(
   token: string,
   projectId: string,
-): Promise<{ id: string; outputCount: number; creditsReserved: number }> {
+  body: Record<string, unknown> = {},
+): Promise<{ id: string; outputCount: number; creditsReserved: number; priority: number }> {
   return (
     await request(sys.gw.server)
       .post(`/api/v1/projects/${projectId}/jobs`)
       .set('Authorization', `Bearer ${token}`)
+      .send(body)
       .expect(202)
   ).body;
 }
@@ -177,6 +179,36 @@ describe('one job shared by the fleet', () => {
     expect(tasks.every((t) => t.status === 'DONE' && t.runs === 1)).toBe(true);
     expect(new Set(tasks.map((t) => t.doneBy))).toEqual(new Set(['tired', 'fresh']));
     expect(await sys.db.prisma.outputFile.count({ where: { jobId: job.id } })).toBe(4);
+    await workers.killAll();
+  });
+
+  it('runs a high-priority job of the band before a low-priority one queued earlier', async () => {
+    const { token, user } = await registerUser(sys.gw.server);
+    await fund(sys.db.prisma, user.id, 5000, 'ENTERPRISE');
+    const low = await mixableProject(sys.gw, token, {
+      perGroup: 4,
+      seconds: 1,
+      settings: { outputCount: 16 },
+    });
+    const high = await mixableProject(sys.gw, token, { perGroup: 1, seconds: 1 });
+    // A priority outside −10…10 is refused, naming the field.
+    const bad = await request(sys.gw.server)
+      .post(`/api/v1/projects/${high}/jobs`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ priority: 11 })
+      .expect(400);
+    expect(JSON.stringify(bad.body)).toMatch(/priority/);
+    // Both wait on the queue before the one worker starts.
+    const slow = await startJob(token, low, { priority: -5 });
+    const urgent = await startJob(token, high, { priority: 7 });
+    expect(urgent).toMatchObject({ priority: 7 });
+    await workers.start({ TASK_ASSEMBLE_BATCH: '1' });
+    expect((await waitForJob(sys.gw, token, urgent.id, isFinal)).status).toBe('COMPLETED');
+    const slowThen = await sys.db.prisma.processingJob.findUniqueOrThrow({
+      where: { id: slow.id },
+    });
+    expect(slowThen.status).toBe('PROCESSING');
+    expect((await waitForJob(sys.gw, token, slow.id, isFinal)).status).toBe('COMPLETED');
     await workers.killAll();
   });
 });
