@@ -206,7 +206,15 @@ export const billingEnvSchema = {
 
 export const workerEnvSchema = {
   ...commonEnvSchema,
-  WORKER_CONCURRENCY: Joi.number().integer().min(1).max(64).default(1),
+  /**
+   * Tasks a worker runs at once. A task runs one ffmpeg at a time, so by default as many as
+   * ffmpeg processes may run (FFMPEG_MAX_PROCESSES): one job's clips are normalized in parallel.
+   */
+  WORKER_CONCURRENCY: Joi.number()
+    .integer()
+    .min(1)
+    .max(64)
+    .default(Joi.ref('FFMPEG_MAX_PROCESSES')),
   FFMPEG_MAX_PROCESSES: Joi.number().integer().min(1).max(64).default(2),
   FFMPEG_TIMEOUT_MS: Joi.number()
     .integer()

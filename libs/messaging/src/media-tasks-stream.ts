@@ -1,10 +1,4 @@
-import {
-  AckPolicy,
-  DeliverPolicy,
-  RetentionPolicy,
-  StorageType,
-  type JetStreamManager,
-} from '@nats-io/jetstream';
+import { RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import {
   TASK_BANDS,
@@ -13,7 +7,12 @@ import {
   type TaskBand,
   type TaskLevel,
 } from '@app/contracts';
-import type { MediaJobsQueueOptions } from './media-jobs-stream';
+import {
+  ensureWorkConsumer,
+  isAlreadyThere,
+  isNotFound,
+  type MediaJobsQueueOptions,
+} from './media-jobs-stream';
 
 /** A task republished within this window (same `<jobId>.<seq>` message id) is dropped. */
 const DUPLICATE_WINDOW_MS = 2 * 3600 * 1000;
@@ -61,37 +60,16 @@ export async function ensureMediaTasksQueue(
       await jsm.streams.add(stream);
     } catch (err) {
       // Another worker created it first.
-      if (!/already in use|exists/i.test((err as Error).message)) throw err;
+      if (!isAlreadyThere(err)) throw err;
     }
   }
   for (const queue of taskQueues(names)) {
-    const consumer = {
-      durable_name: queue.consumer,
-      filter_subject: queue.subject,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(options.ackWaitMs),
-      max_deliver: options.maxDeliver,
-      max_ack_pending: 10_000,
-    };
-    try {
-      await jsm.consumers.info(stream.name, consumer.durable_name);
-      await jsm.consumers.update(stream.name, consumer.durable_name, {
-        ack_wait: consumer.ack_wait,
-        max_deliver: consumer.max_deliver,
-        max_ack_pending: consumer.max_ack_pending,
-      });
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-      try {
-        await jsm.consumers.add(stream.name, consumer);
-      } catch (err) {
-        if (!/already in use|exists/i.test((err as Error).message)) throw err;
-      }
-    }
+    await ensureWorkConsumer(jsm, stream.name, {
+      durable: queue.consumer,
+      filterSubject: queue.subject,
+      ackWaitMs: options.ackWaitMs,
+      maxDeliver: options.maxDeliver,
+      maxAckPending: 10_000,
+    });
   }
-}
-
-function isNotFound(e: unknown): boolean {
-  return /not found/i.test((e as Error)?.message ?? '');
 }
