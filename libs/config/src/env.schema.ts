@@ -96,6 +96,13 @@ function strongSecret(value: string, helpers: Joi.CustomHelpers): string | Joi.E
   return value;
 }
 
+/** An app's own database role's URL; empty = DATABASE_URL (the shared application role). */
+const ownDatabaseUrl = () =>
+  Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .allow('')
+    .default('');
+
 export const gatewayEnvSchema = {
   ...commonEnvSchema,
   PORT: Joi.number().port().default(3000),
@@ -103,10 +110,7 @@ export const gatewayEnvSchema = {
    * The gateway's own database role (tenant-only: row level security limits it to the request's
    * user whatever it sets); DATABASE_URL when unset. `npm start` creates the role.
    */
-  GATEWAY_DATABASE_URL: Joi.string()
-    .uri({ scheme: ['postgres', 'postgresql'] })
-    .allow('')
-    .default(''),
+  GATEWAY_DATABASE_URL: ownDatabaseUrl(),
   HOST: Joi.string().default('0.0.0.0'),
   PUBLIC_URL: Joi.string().uri().optional(),
   JWT_SECRET: Joi.string().required().min(32).custom(strongSecret).messages({
@@ -198,6 +202,11 @@ function paymentsEnvSchema() {
 
 export const billingEnvSchema = {
   ...commonEnvSchema,
+  /**
+   * Billing's own database role (the ledger, credits and licences; nothing of uploads, webhooks
+   * or API keys); DATABASE_URL when unset. `npm start` creates the role (prisma/app-role.ts).
+   */
+  BILLING_DATABASE_URL: ownDatabaseUrl(),
   /** HTTP side of billing: health and metrics only. */
   BILLING_PORT: Joi.number().port().default(3001),
   /** How often the reconciler settles reservations stranded by failed, cancelled or deleted jobs (0 = off). */
@@ -206,6 +215,11 @@ export const billingEnvSchema = {
 
 export const workerEnvSchema = {
   ...commonEnvSchema,
+  /**
+   * The media workers' own database role (jobs, outputs, webhook deliveries; nothing of users,
+   * API keys or the ledger); DATABASE_URL when unset. `npm start` creates the role.
+   */
+  WORKER_DATABASE_URL: ownDatabaseUrl(),
   WORKER_CONCURRENCY: Joi.number().integer().min(1).max(64).default(1),
   FFMPEG_MAX_PROCESSES: Joi.number().integer().min(1).max(64).default(2),
   FFMPEG_TIMEOUT_MS: Joi.number()
