@@ -60,6 +60,11 @@ export const commonEnvSchema = {
     .default('')
     .when('S3_ACCESS_KEY_ID', { is: Joi.string().min(1), then: Joi.string().min(1).required() }),
   S3_VERSIONING: Joi.boolean().default(true),
+  /**
+   * At boot (gateway, workers), the s3 driver's lifecycle rule: old versions expire this many
+   * days after they became old (docs/storage.md). Logged, never fatal; 0 = off.
+   */
+  S3_VERSION_LIFECYCLE_DAYS: Joi.number().integer().min(0).max(36500).default(0),
   S3_PART_BYTES: Joi.number()
     .integer()
     .min(5 * 1024 * 1024)
