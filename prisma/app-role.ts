@@ -23,22 +23,29 @@ const SERVICES: { variable: string; kind: AppRoleKind; note: string }[] = [
 const userOf = (url: string) => decodeURIComponent(new URL(url).username);
 
 async function main(): Promise<void> {
-  const shared = await ensureAppRole(ownerUrl!, appUrl!);
-  console.log(`application role ${shared} ready (row level security applies to it)`);
-  const taken = new Map<string, string>([[shared, 'DATABASE_URL']]);
+  // Which role each URL names, checked before any is changed.
+  const shared = userOf(appUrl!);
+  const owners = new Map<string, string>([[shared, 'DATABASE_URL']]);
+  const own: { url: string; kind: AppRoleKind; note: string }[] = [];
   for (const { variable, kind, note } of SERVICES) {
     const url = process.env[variable];
     if (!url) continue;
     const user = userOf(url);
-    const other = taken.get(user);
+    const other = owners.get(user);
     if (other === 'DATABASE_URL') {
       // The service shares the application role: it keeps that role's grants.
       console.log(`${variable} uses DATABASE_URL's role ${user}: no role of its own`);
       continue;
     }
-    if (other)
+    if (other) {
       throw new Error(`${variable} and ${other} name the same role (${user}): give each its own`);
-    taken.set(user, variable);
+    }
+    owners.set(user, variable);
+    own.push({ url, kind, note });
+  }
+  await ensureAppRole(ownerUrl!, appUrl!);
+  console.log(`application role ${shared} ready (row level security applies to it)`);
+  for (const { url, kind, note } of own) {
     const role = await ensureAppRole(ownerUrl!, url, { kind });
     console.log(`${kind} role ${role} ready (${note})`);
   }
