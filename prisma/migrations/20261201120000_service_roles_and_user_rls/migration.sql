@@ -72,7 +72,8 @@ CREATE FUNCTION gateway_login_user(login_email text)
   $$;
 
 -- Register: a new USER with no credits, no licence and no Stripe customer (the columns'
--- defaults), never anything else. No row when the email is taken.
+-- defaults), never anything else. No row when the email is taken. Its id is a UUID (ids are
+-- opaque: cuid or uuid).
 CREATE FUNCTION gateway_register_user(
   new_email text, new_password text, new_first_name text, new_last_name text
 )
@@ -86,8 +87,7 @@ CREATE FUNCTION gateway_register_user(
   SET app.service = 'gateway-auth'
   AS $$
     INSERT INTO "users" ("id", "email", "password", "first_name", "last_name")
-    VALUES ('c' || replace(gen_random_uuid()::text, '-', ''), new_email, new_password,
-            new_first_name, new_last_name)
+    VALUES (gen_random_uuid()::text, new_email, new_password, new_first_name, new_last_name)
     ON CONFLICT ("email") DO NOTHING
     RETURNING "id", "email", "first_name", "last_name", "role"::text, "is_active", "credits",
               "license_type"::text, "license_expiry", "stripe_customer_id", "created_at",
