@@ -227,6 +227,27 @@ describe("the gateway's database role", () => {
     });
   });
 
+  it('appends to the audit log but reads it only through admin_audit_logs, as an ADMIN', async () => {
+    await db.prisma.auditLog.create({
+      data: { action: 'auth.login.failed', actorUserId: bob.id, details: { email: bob.email } },
+    });
+    await withPg(db.gatewayUrl, async (c) => {
+      await asUser(c, alice.id);
+      await expect(c.query('SELECT actor_user_id FROM audit_logs')).rejects.toThrow(
+        /permission denied/,
+      );
+      await c.query(`INSERT INTO audit_logs (id, action) VALUES ('a-gw', 'test.append')`);
+      const read = () =>
+        c.query('SELECT * FROM admin_audit_logs($1, NULL, NULL, NULL, 0, 10)', [bob.id]);
+      expect((await read()).rows).toEqual([]);
+      await db.prisma.user.update({ where: { id: alice.id }, data: { role: 'ADMIN' } });
+      expect((await read()).rows).toEqual([
+        expect.objectContaining({ actorUserId: bob.id, action: 'auth.login.failed' }),
+      ]);
+      await db.prisma.user.update({ where: { id: alice.id }, data: { role: 'USER' } });
+    });
+  });
+
   it('counts jobs by status only through gateway_jobs_by_status', async () => {
     await withPg(db.gatewayUrl, async (c) => {
       await asUser(c, alice.id);

@@ -51,7 +51,8 @@ const TABLE_GRANTS: Record<AppRoleKind, Readonly<Record<string, string>>> = {
     api_keys: 'SELECT, INSERT, UPDATE',
     webhook_endpoints: ALL,
     webhook_deliveries: 'SELECT, UPDATE',
-    audit_logs: 'SELECT, INSERT',
+    // Read by operators through admin_audit_logs only: entries name users' ids and emails.
+    audit_logs: 'INSERT',
   },
   billing: {
     users:
@@ -62,7 +63,7 @@ const TABLE_GRANTS: Record<AppRoleKind, Readonly<Record<string, string>>> = {
     output_files: 'SELECT',
     credit_transactions: 'SELECT, INSERT',
     job_settlements: 'SELECT, INSERT',
-    audit_logs: 'SELECT, INSERT',
+    audit_logs: 'INSERT',
   },
   worker: {
     projects: 'SELECT, UPDATE',
@@ -88,6 +89,8 @@ export const GATEWAY_FUNCTIONS = [
   'admin_users_count',
   'admin_user',
   'admin_set_user_active',
+  'admin_audit_logs',
+  'admin_audit_logs_count',
 ] as const;
 
 const FUNCTION_GRANTS: Record<AppRoleKind, readonly string[]> = {

@@ -191,3 +191,47 @@ REVOKE ALL ON FUNCTION admin_users(text, text, integer, integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION admin_users_count(text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION admin_user(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION admin_set_user_active(text, boolean) FROM PUBLIC;
+
+-- The audit log names users (ids, emails of failed log-ins): the gateway's role may only append
+-- to it (libs/database/src/app-role.ts), and operators read it through these two functions.
+CREATE FUNCTION admin_audit_logs(
+  actor text, wanted_action text, since timestamp, until timestamp, skip_rows integer,
+  take_rows integer
+)
+  RETURNS TABLE (
+    "id" text, "actorUserId" text, "actorApiKeyId" text, "action" text, "targetType" text,
+    "targetId" text, "ip" text, "requestId" text, "details" jsonb, "createdAt" timestamp
+  )
+  LANGUAGE sql STABLE SECURITY DEFINER
+  SET search_path = public
+  SET app.service = 'gateway-admin'
+  AS $$
+    SELECT a."id", a."actor_user_id", a."actor_api_key_id", a."action", a."target_type",
+           a."target_id", a."ip", a."request_id", a."details", a."created_at"
+      FROM "audit_logs" a
+     WHERE app_caller_is_admin()
+       AND (actor IS NULL OR a."actor_user_id" = actor)
+       AND (wanted_action IS NULL OR a."action" = wanted_action)
+       AND (since IS NULL OR a."created_at" >= since)
+       AND (until IS NULL OR a."created_at" <= until)
+     ORDER BY a."created_at" DESC, a."id" DESC
+     OFFSET skip_rows LIMIT take_rows
+  $$;
+
+CREATE FUNCTION admin_audit_logs_count(
+  actor text, wanted_action text, since timestamp, until timestamp
+) RETURNS bigint
+  LANGUAGE sql STABLE SECURITY DEFINER
+  SET search_path = public
+  SET app.service = 'gateway-admin'
+  AS $$
+    SELECT count(*) FROM "audit_logs" a
+     WHERE app_caller_is_admin()
+       AND (actor IS NULL OR a."actor_user_id" = actor)
+       AND (wanted_action IS NULL OR a."action" = wanted_action)
+       AND (since IS NULL OR a."created_at" >= since)
+       AND (until IS NULL OR a."created_at" <= until)
+  $$;
+
+REVOKE ALL ON FUNCTION admin_audit_logs(text, text, timestamp, timestamp, integer, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION admin_audit_logs_count(text, text, timestamp, timestamp) FROM PUBLIC;
