@@ -15,6 +15,7 @@ ensure_nats
 ensure_database
 prisma_generate
 log "applying migrations"; migrate
+default_service_urls
 ensure_app_role
 log "seeding"; seed
 log "building"; npm run --silent build

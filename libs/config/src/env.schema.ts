@@ -60,6 +60,11 @@ export const commonEnvSchema = {
     .default('')
     .when('S3_ACCESS_KEY_ID', { is: Joi.string().min(1), then: Joi.string().min(1).required() }),
   S3_VERSIONING: Joi.boolean().default(true),
+  /**
+   * At boot (gateway, workers), the s3 driver's lifecycle rule: old versions expire this many
+   * days after they became old (docs/storage.md). Logged, never fatal; 0 = off.
+   */
+  S3_VERSION_LIFECYCLE_DAYS: Joi.number().integer().min(0).max(36500).default(0),
   S3_PART_BYTES: Joi.number()
     .integer()
     .min(5 * 1024 * 1024)
@@ -96,6 +101,13 @@ function strongSecret(value: string, helpers: Joi.CustomHelpers): string | Joi.E
   return value;
 }
 
+/** An app's own database role's URL; empty = DATABASE_URL (the shared application role). */
+const ownDatabaseUrl = () =>
+  Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .allow('')
+    .default('');
+
 export const gatewayEnvSchema = {
   ...commonEnvSchema,
   PORT: Joi.number().port().default(3000),
@@ -103,10 +115,7 @@ export const gatewayEnvSchema = {
    * The gateway's own database role (tenant-only: row level security limits it to the request's
    * user whatever it sets); DATABASE_URL when unset. `npm start` creates the role.
    */
-  GATEWAY_DATABASE_URL: Joi.string()
-    .uri({ scheme: ['postgres', 'postgresql'] })
-    .allow('')
-    .default(''),
+  GATEWAY_DATABASE_URL: ownDatabaseUrl(),
   HOST: Joi.string().default('0.0.0.0'),
   PUBLIC_URL: Joi.string().uri().optional(),
   JWT_SECRET: Joi.string().required().min(32).custom(strongSecret).messages({
@@ -198,6 +207,11 @@ function paymentsEnvSchema() {
 
 export const billingEnvSchema = {
   ...commonEnvSchema,
+  /**
+   * Billing's own database role (the ledger, credits and licences; nothing of uploads, webhooks
+   * or API keys); DATABASE_URL when unset. `npm start` creates the role (prisma/app-role.ts).
+   */
+  BILLING_DATABASE_URL: ownDatabaseUrl(),
   /** HTTP side of billing: health and metrics only. */
   BILLING_PORT: Joi.number().port().default(3001),
   /** How often the reconciler settles reservations stranded by failed, cancelled or deleted jobs (0 = off). */
@@ -206,6 +220,11 @@ export const billingEnvSchema = {
 
 export const workerEnvSchema = {
   ...commonEnvSchema,
+  /**
+   * The media workers' own database role (jobs, outputs, webhook deliveries; nothing of users,
+   * API keys or the ledger); DATABASE_URL when unset. `npm start` creates the role.
+   */
+  WORKER_DATABASE_URL: ownDatabaseUrl(),
   /**
    * Tasks a worker runs at once. A task runs one ffmpeg at a time, so by default as many as
    * ffmpeg processes may run (FFMPEG_MAX_PROCESSES): one job's clips are normalized in parallel.

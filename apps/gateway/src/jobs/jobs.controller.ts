@@ -25,6 +25,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { effectiveLicence } from '@app/contracts';
 import { Public } from '../auth/public.decorator';
 import { SignedTokens } from '../outputs/links/signed-tokens';
 import { Authenticated } from '../auth/authenticated.decorator';
@@ -157,6 +158,7 @@ export class JobsController {
     return JobDto.from(
       await this.createJob.execute({
         userId: user.id,
+        band: effectiveLicence(user.licenseType, user.licenseExpiry).type,
         projectId,
         seed: body?.seed,
         metadata: body?.metadata,

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type User } from '@app/database';
+import {
+  PrismaService,
+  type LicenseType,
+  type Prisma,
+  type User,
+  type UserRole,
+} from '@app/database';
 
 export interface NewUser {
   email: string;
@@ -8,20 +14,65 @@ export interface NewUser {
   lastName: string;
 }
 
+/** A user's row as the gateway may read it: never the password hash. */
+export type Account = Omit<User, 'password'>;
+
+/** What a log-in checks, for the one user with the email. */
+export interface LoginUser {
+  id: string;
+  password: string;
+  isActive: boolean;
+}
+
+const ACCOUNT = {
+  id: true,
+  email: true,
+  firstName: true,
+  lastName: true,
+  isActive: true,
+  credits: true,
+  licenseType: true,
+  licenseExpiry: true,
+  role: true,
+  stripeCustomerId: true,
+  createdAt: true,
+  updatedAt: true,
+} satisfies Prisma.UserSelect;
+
+type AccountRow = Omit<Account, 'role' | 'licenseType'> & { role: string; licenseType: string };
+
+/**
+ * users for the gateway. Row level security shows a user scope its own row only, and the
+ * gateway's role may read no password hash: log-in and registration, which come before any
+ * user is known, go through the narrow functions gateway_login_user and gateway_register_user.
+ */
 @Injectable()
 export class UsersRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  findById(id: string): Promise<User | null> {
-    return this.prisma.user.findUnique({ where: { id } });
+  /**
+   * The user, read as that user: `id` must be proven (a verified token's subject, the
+   * request's caller).
+   */
+  findById(id: string): Promise<Account | null> {
+    return this.prisma.asUser(id, () =>
+      this.prisma.user.findUnique({ where: { id }, select: ACCOUNT }),
+    );
   }
 
-  findByEmail(email: string): Promise<User | null> {
-    return this.prisma.user.findUnique({ where: { email } });
+  async findForLogin(email: string): Promise<LoginUser | null> {
+    const [user] = await this.prisma.$queryRaw<LoginUser[]>`
+      SELECT "id", "password", "isActive" FROM gateway_login_user(${email}::text)`;
+    return user ?? null;
   }
 
-  /** Throws a unique violation when the email is taken. */
-  create(data: NewUser): Promise<User> {
-    return this.prisma.user.create({ data });
+  /** The new user; null when the email is taken. */
+  async create(data: NewUser): Promise<Account | null> {
+    const [row] = await this.prisma.$queryRaw<AccountRow[]>`
+      SELECT * FROM gateway_register_user(
+        ${data.email}::text, ${data.password}::text, ${data.firstName}::text, ${data.lastName}::text)`;
+    return row
+      ? { ...row, role: row.role as UserRole, licenseType: row.licenseType as LicenseType }
+      : null;
   }
 }

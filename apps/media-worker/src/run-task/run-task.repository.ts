@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { LicenseType, parseJobSnapshot, type JobSnapshot, type TaskBand } from '@app/contracts';
+import { parseJobSnapshot, type JobSnapshot } from '@app/contracts';
 import { PrismaService, type Prisma } from '@app/database';
 
 const jobWithSources = {
@@ -29,15 +29,6 @@ export class RunTaskRepository {
       include: jobWithSources,
     });
     return job && { ...job, snapshot: parseJobSnapshot(job.settings) };
-  }
-
-  /** The owner's licence now: the band a job's tasks are queued in when it starts. */
-  async licenceOf(userId: string): Promise<TaskBand> {
-    const user = await this.prisma.user.findUnique({
-      where: { id: userId },
-      select: { licenseType: true },
-    });
-    return user?.licenseType ?? LicenseType.FREE;
   }
 
   /** Outputs the job has recorded so far. */

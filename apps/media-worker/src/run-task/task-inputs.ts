@@ -27,7 +27,7 @@ export class TaskInputs {
    * job: no delivery can render it.
    */
   async settings(job: JobToRun, signal: AbortSignal, held: CachedFile[]): Promise<MixingSettings> {
-    const { watermark, music, clips: _clips, priority: _priority, ...rest } = job.snapshot;
+    const { watermark, music, clips: _clips, priority: _p, band: _b, ...rest } = job.snapshot;
     const local = async (assetId: string) => {
       const location = await this.jobs.assetPath(job.projectId, assetId);
       if (!location) {
@@ -54,7 +54,7 @@ export class TaskInputs {
 
   /** The rendition fields of the snapshot only (enough to fix the profiles; no asset fetched). */
   profileSettings(job: JobToRun): MixingSettings {
-    const { watermark: _w, music: _m, clips: _c, priority: _p, ...rest } = job.snapshot;
+    const { watermark: _w, music: _m, clips: _c, priority: _p, band: _b, ...rest } = job.snapshot;
     return rest;
   }
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InvalidJobSnapshotError, plannedFileCount } from '@app/contracts';
+import { InvalidJobSnapshotError, LicenseType, plannedFileCount } from '@app/contracts';
 import { MediaProbeError } from '@app/media';
 import { JobLifecycle } from '@app/jobs';
 import { renditionProfiles } from '@app/mixing';
@@ -130,7 +130,8 @@ export class SplitJob {
         {
           jobId: job.id,
           userId,
-          band: await this.jobs.licenceOf(userId),
+          // The owner's licence when the job was created (older snapshots: FREE).
+          band: snapshot.band ?? LicenseType.FREE,
           priority: snapshot.priority ?? 0,
         },
         tasks,
