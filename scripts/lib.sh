@@ -61,6 +61,17 @@ ensure_chromium() {
   fi
 }
 
+# The same URL with another user (password, host, database and parameters kept).
+url_with_user() { node -e 'const u=new URL(process.argv[1]);u.username=process.argv[2];console.log(u.toString())' "$1" "$2"; }
+
+# Billing's and the media workers' own roles (prisma/app-role.ts creates them), on DATABASE_URL's
+# server with its password, unless set. Only npm start calls this: it creates the roles it then
+# uses; an app started alone without its own URL keeps DATABASE_URL (the shared role).
+default_service_urls() {
+  export BILLING_DATABASE_URL="${BILLING_DATABASE_URL:-$(url_with_user "$DATABASE_URL" vmp_billing)}"
+  export WORKER_DATABASE_URL="${WORKER_DATABASE_URL:-$(url_with_user "$DATABASE_URL" vmp_worker)}"
+}
+
 # host and port of a URL like scheme://user@host:port/db
 url_host() { node -e 'const u=new URL(process.argv[1]);console.log(u.hostname)' "$1"; }
 url_port() { node -e 'const u=new URL(process.argv[1]);console.log(u.port||process.argv[2])' "$1" "$2"; }

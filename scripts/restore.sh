@@ -29,7 +29,8 @@ node -e '
 pg_restore --clean --if-exists --no-owner --no-privileges --exit-on-error --single-transaction \
   --dbname="$DATABASE_URL" "$dump"
 
-# The dump carries no privileges: give the application role its grants again when it has one.
+# The dump carries no privileges: give the application role its grants again when it has one,
+# and the services' own roles (GATEWAY_/BILLING_/WORKER_DATABASE_URL, when set) theirs.
 if [[ -n "${APP_DATABASE_URL:-}" ]]; then
   (cd "$(dirname "$0")/.." && MIGRATION_DATABASE_URL="$DATABASE_URL" DATABASE_URL="$APP_DATABASE_URL" \
     npx --no-install tsx prisma/app-role.ts)

@@ -15,6 +15,7 @@ ensure_nats
 ensure_database
 prisma_generate
 log "applying migrations"; migrate
+default_service_urls
 ensure_app_role
 log "seeding"; seed
 log "building"; npm run --silent build
@@ -24,4 +25,4 @@ exec npx --no-install concurrently --kill-others --names gateway,billing,worker 
   --prefix-colors blue,magenta,green \
   "node dist/apps/gateway/src/main.js" \
   "node dist/apps/billing/src/main.js" \
-  "node dist/apps/media-worker/src/main.js"
+  "while node dist/apps/media-worker/src/main.js; [ \$? -eq 75 ]; do echo 'worker restarting (WORKER_MAX_TASKS / WORKER_MAX_RSS_MB)'; done"

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 
@@ -14,8 +15,18 @@ export interface BenchSystem {
   base: string;
   ownerUrl: string;
   appUrl: string;
-  /** Starts a built app (`gateway`, `billing`, `media-worker`) with the system's environment. */
-  app(name: string, env?: Record<string, string>, nodeArgs?: string[]): ChildProcess;
+  /** The apps' NATS_PREFIX (their streams' names, and the Object Store's buckets by default). */
+  prefix: string;
+  /**
+   * Starts a built app (`gateway`, `billing`, `media-worker`) with the system's environment;
+   * its output goes to `logFile` when given (else only its stderr, to the bench's).
+   */
+  app(
+    name: string,
+    env?: Record<string, string>,
+    nodeArgs?: string[],
+    logFile?: string,
+  ): ChildProcess;
   /** Waits until the gateway answers /health. */
   ready(): Promise<void>;
   /** A JSON call; throws on a non-2xx answer. */
@@ -71,7 +82,9 @@ export function benchSystem(name: string, port: number): BenchSystem {
     base,
     ownerUrl,
     appUrl,
-    app(appName, env = {}, nodeArgs = []) {
+    prefix,
+    app(appName, env = {}, nodeArgs = [], logFile) {
+      const log = logFile ? openSync(logFile, 'a') : undefined;
       const child = spawn(
         process.execPath,
         [...nodeArgs, path.join(ROOT, `dist/apps/${appName}/src/main.js`)],
@@ -88,9 +101,10 @@ export function benchSystem(name: string, port: number): BenchSystem {
             ...(appName === 'gateway' ? { PORT: String(port) } : {}),
             ...env,
           },
-          stdio: ['ignore', 'ignore', 'inherit'],
+          stdio: log === undefined ? ['ignore', 'ignore', 'inherit'] : ['ignore', log, log],
         },
       );
+      if (log !== undefined) closeSync(log); // the child has its own copy
       procs.push(child);
       return child;
     },

@@ -99,13 +99,18 @@ export function naiveArgs(
   return [...args, '-movflags', '+faststart', '-f', profile.container, '-y', out];
 }
 
-/** The bench's 9 clips (generated once, cached), probed, by group. */
-export function benchSources(): Promise<MixSource[][]> {
+/** A clip of a bench's groups: BENCH_CLIP_SECONDS long unless it says otherwise. */
+export type BenchClip = Omit<ClipSpec, 'durationSeconds'> & { durationSeconds?: number };
+
+/** The bench's 9 clips, or `groups` (generated once, cached by spec), probed, by group. */
+export function benchSources(
+  groups: readonly (readonly BenchClip[])[] = GROUPS,
+): Promise<MixSource[][]> {
   return Promise.all(
-    GROUPS.map((clips, g) =>
+    groups.map((clips, g) =>
       Promise.all(
         clips.map(async (spec, i) => {
-          const path = await makeClip({ ...spec, durationSeconds: CLIP_SECONDS });
+          const path = await makeClip({ durationSeconds: CLIP_SECONDS, ...spec });
           const source: MixSource = {
             videoId: `g${g}c${i}`,
             path,

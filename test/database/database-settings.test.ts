@@ -77,3 +77,38 @@ describe('DATABASE_URL sslmode', () => {
     }
   });
 });
+
+describe("an app's own database URL", () => {
+  async function roleOf(variable: string, env: Record<string, string>): Promise<string> {
+    const prisma = new PrismaService(
+      new ConfigService({
+        DATABASE_URL: db.appUrl,
+        DATABASE_POOL_MAX: 1,
+        DATABASE_CONNECT_TIMEOUT_MS: 5000,
+        DATABASE_IDLE_TIMEOUT_MS: 1000,
+        DATABASE_STATEMENT_TIMEOUT_MS: 5000,
+        ...env,
+      }),
+      { service: 'check' },
+      variable,
+    );
+    try {
+      const [row] = await prisma.$queryRaw<{ role: string }[]>`SELECT current_user::text AS role`;
+      return row.role;
+    } finally {
+      await prisma.onApplicationShutdown();
+    }
+  }
+
+  it('is used when set, and DATABASE_URL (the shared role) when unset or empty', async () => {
+    expect(await roleOf('BILLING_DATABASE_URL', { BILLING_DATABASE_URL: db.billingUrl })).toBe(
+      'vmp_billing',
+    );
+    expect(await roleOf('WORKER_DATABASE_URL', { WORKER_DATABASE_URL: db.workerUrl })).toBe(
+      'vmp_worker',
+    );
+    // Unset is '' once the environment is validated (the schemas' default).
+    expect(await roleOf('WORKER_DATABASE_URL', { WORKER_DATABASE_URL: '' })).toBe('vmp_app');
+    expect(await roleOf('BILLING_DATABASE_URL', { BILLING_DATABASE_URL: '' })).toBe('vmp_app');
+  });
+});

@@ -61,6 +61,13 @@ describe('while the job runs', () => {
       .expect(409);
     expect(res.body.message).toMatch(/PENDING/);
     await request(sys.gw.server).get(`/api/v1/jobs/${pendingJobId}/archive`).set(auth).expect(404);
+    // Nor is there a link to it yet.
+    const link = await request(sys.gw.server)
+      .post(`/api/v1/jobs/${jobId}/archive/link`)
+      .set(auth)
+      .send({ expiresInSeconds: 60 })
+      .expect(409);
+    expect(link.body.message).toMatch(/PENDING/);
   });
 
   it('streams events to an EventSource-style client with a stream token: ids and heartbeats', async () => {
@@ -245,6 +252,81 @@ describe('once the job is done', () => {
 
     const short = await request(sys.gw.server)
       .post(`/api/v1/outputs/${o.id}/link`)
+      .set(auth)
+      .send({ expiresInSeconds: 1 })
+      .expect(201);
+    const shortUrl = new URL(short.body.url);
+    await new Promise((r) =>
+      setTimeout(r, Math.max(0, new Date(short.body.expiresAt).getTime() - Date.now()) + 50),
+    );
+    expect((await fetch(`${base}${shortUrl.pathname}${shortUrl.search}`)).status).toBe(403);
+  });
+
+  it('makes a signed link to the archive: the ZIP streams without headers until it expires', async () => {
+    const url = `/api/v1/jobs/${jobId}/archive/link`;
+    for (const expiresInSeconds of [0, 7 * 86400 + 1, 'soon']) {
+      const bad = await request(sys.gw.server)
+        .post(url)
+        .set(auth)
+        .send({ expiresInSeconds })
+        .expect(400);
+      expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(['expiresInSeconds']);
+    }
+    await request(sys.gw.server).post(url).send({ expiresInSeconds: 60 }).expect(401);
+    await request(sys.gw.server)
+      .post(url)
+      .set('Authorization', `Bearer ${pendingToken}`)
+      .send({ expiresInSeconds: 60 })
+      .expect(404);
+    const link = await request(sys.gw.server)
+      .post(url)
+      .set(auth)
+      .send({ expiresInSeconds: 3600 })
+      .expect(201);
+    expect(new Date(link.body.expiresAt).getTime()).toBeGreaterThan(Date.now() + 3500_000);
+    const shared = new URL(link.body.url);
+    expect(shared.pathname).toBe(`/api/v1/jobs/${jobId}/archive/shared`);
+
+    // No header at all: the ZIP, named, with every output (bytes as in the manifest).
+    const res = await fetch(`${base}${shared.pathname}${shared.search}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/zip');
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="job-${jobId}.zip"`);
+    const dir = await mkdtemp(path.join(tmpdir(), 'vmp-zip-'));
+    const zip = path.join(dir, 'shared.zip');
+    await writeFile(zip, Buffer.from(await res.arrayBuffer()));
+    const names = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n');
+    expect(names.sort()).toEqual([...outputs.map((o) => o.name), 'manifest.csv'].sort());
+    execFileSync('unzip', ['-q', zip, '-d', path.join(dir, 'x')]);
+    for (const o of outputs) {
+      expect(sha256(await readFile(path.join(dir, 'x', o.name)))).toBe(o.sha256);
+    }
+
+    // 403 for a tampered token, a token of another job, an output's token, or none; 400 for two.
+    const token = shared.searchParams.get('token') as string;
+    const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
+    const archiveOf = (id: string, query: string) =>
+      fetch(`${base}/api/v1/jobs/${id}/archive/shared${query}`);
+    expect((await archiveOf(jobId, `?token=${tampered}`)).status).toBe(403);
+    expect((await archiveOf(pendingJobId, `?token=${token}`)).status).toBe(403);
+    expect((await archiveOf(jobId, '')).status).toBe(403);
+    const outputLink = await request(sys.gw.server)
+      .post(`/api/v1/outputs/${outputs[0].id}/link`)
+      .set(auth)
+      .send({ expiresInSeconds: 60 })
+      .expect(201);
+    const outputToken = new URL(outputLink.body.url).searchParams.get('token') as string;
+    expect((await archiveOf(outputs[0].id, `?token=${outputToken}`)).status).toBe(403);
+    expect((await archiveOf(jobId, `?token=${outputToken}`)).status).toBe(403);
+    const twice = await archiveOf(jobId, `?token=${token}&token=${token}`);
+    expect(twice.status).toBe(400);
+    expect(((await twice.json()) as { details: { field: string }[] }).details[0].field).toBe(
+      'token',
+    );
+
+    // Expired: 403.
+    const short = await request(sys.gw.server)
+      .post(url)
       .set(auth)
       .send({ expiresInSeconds: 1 })
       .expect(201);

@@ -81,6 +81,49 @@ describe('POST /projects/:id/plan previews exactly what a job with its seed rend
     },
   );
 
+  it('lists the renditions, and names every file of every rendition as the job then names it', async () => {
+    const { token, auth } = await funded();
+    const projectId = await mixableProject(sys.gw, token, {
+      settings: {
+        outputCount: 2,
+        outputNameTemplate: '{index}_{aspect}',
+        renditions: [
+          { aspectRatio: '1:1', format: 'MP4', quality: 'LOW' },
+          { aspectRatio: '9:16', format: 'MOV', quality: 'LOW' },
+        ],
+      },
+    });
+    const plan = await request(sys.gw.server)
+      .post(`/api/v1/projects/${projectId}/plan`)
+      .set(auth)
+      .send({ seed: 7 })
+      .expect(200);
+    expect(plan.body.renditions).toEqual([
+      { index: 0, aspectRatio: '1:1', format: 'MP4', quality: 'LOW', fps: 30, codec: 'h264' },
+      { index: 1, aspectRatio: '9:16', format: 'MOV', quality: 'LOW', fps: 30, codec: 'h264' },
+    ]);
+    const combinations = plan.body.combinations as (PlannedCombination & { names: string[] })[];
+    expect(combinations.map((c) => c.names)).toEqual([
+      ['0000_1x1-r0.mp4', '0000_9x16-r1.mov'],
+      ['0001_1x1-r0.mp4', '0001_9x16-r1.mov'],
+    ]);
+    const created = await request(sys.gw.server)
+      .post(`/api/v1/projects/${projectId}/jobs`)
+      .set(auth)
+      .send({ seed: 7 })
+      .expect(202);
+    expect(created.body.creditsReserved).toBe(plan.body.credits);
+    const job = await waitForJob(sys.gw, token, created.body.id, isFinal);
+    expect(job.status).toBe('COMPLETED');
+    const manifest = await request(sys.gw.server)
+      .get(`/api/v1/jobs/${job.id}/manifest`)
+      .set(auth)
+      .expect(200);
+    expect(manifest.body.outputs.map((o: { name: string }) => o.name).sort()).toEqual(
+      combinations.flatMap((c) => c.names).sort(),
+    );
+  });
+
   it('answers a random seed when none is given, and 422 for a project that is not mixable', async () => {
     const { token, auth } = await funded();
     const projectId = await mixableProject(sys.gw, token);

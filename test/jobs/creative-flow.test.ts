@@ -207,6 +207,22 @@ describe('brand assets', () => {
       .send({ settings: projectSettings({ fill: 'stretch' }) })
       .expect(400);
     expect(JSON.stringify(badFill.body.details)).toContain('fill');
+    // HEVC is written to MP4 and MOV only: an AVI rendition asking for it is refused up front.
+    const hevcAvi = await request(gw.server)
+      .patch(`/api/v1/projects/${projectId}`)
+      .set(bearer(token))
+      .send({
+        settings: projectSettings({
+          renditions: [
+            { format: 'MP4', quality: 'LOW', codec: 'hevc' },
+            { format: 'AVI', quality: 'LOW', codec: 'hevc' },
+          ],
+        }),
+      })
+      .expect(400);
+    expect(hevcAvi.body.details).toEqual([
+      { field: 'settings.renditions.1.codec', problems: [expect.stringContaining('not AVI')] },
+    ]);
   });
 });
 

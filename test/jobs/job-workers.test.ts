@@ -84,7 +84,9 @@ describe('a worker killed mid-job', () => {
     const second = await worker();
     const done = await waitForJob(sys.gw, token, job.id, isFinal);
     expect(done.status).toBe('COMPLETED');
-    expect(second.output()).toMatch(new RegExp(`job ${job.id} resumed`));
+    // The killed worker's task came back to the second worker, which finished the job.
+    expect(second.output()).toMatch(new RegExp(`task ${job.id}\\.\\d+ \\(assemble\\) done`));
+    expect(second.output()).toMatch(new RegExp(`job ${job.id} completed`));
 
     const outputs = await sys.db.prisma.outputFile.findMany({
       where: { jobId: job.id },
@@ -118,7 +120,7 @@ describe('a worker killed mid-job', () => {
     await waitForJob(sys.gw, token, job.id, (j) => j.status === 'PROCESSING' || isFinal(j));
     // Nest runs its shutdown hooks, then ends the process with the same signal.
     expect(await first.stop('SIGTERM')).toBe('SIGTERM');
-    expect(first.output()).toMatch(/stopping: no new jobs/);
+    expect(first.output()).toMatch(/stopping: no new tasks/);
     expect(first.output()).not.toMatch(/ERROR/);
     await worker();
     expect((await waitForJob(sys.gw, token, job.id, isFinal)).status).toBe('COMPLETED');

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { APP_TABLES } from '@app/database';
 import { createTestDatabase, withPg, type TestDatabase } from '../support/database';
 import { videoFileRow } from '../support/factories';
-import { APP_ROLE, withDatabase, withUser } from '../support/global-setup';
+import { APP_ROLE, BILLING_ROLE, withDatabase, withUser } from '../support/global-setup';
 import { seed } from '../../prisma/seed';
 
 const run = promisify(execFile);
@@ -117,10 +117,18 @@ describe('backup and restore', () => {
       },
     });
     expect(await fingerprint(restoredUrl)).toEqual(before);
-    // The application role has its grants back (the dump carries none), under RLS as before.
+    // The application roles have their grants back (the dump carries none), under RLS as before:
+    // nothing without a scope, every row for service-level work.
     await withPg(withUser(restoredUrl, APP_ROLE), async (c) => {
-      expect((await c.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBe(1);
+      expect((await c.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBe(0);
       expect((await c.query('SELECT count(*)::int AS n FROM projects')).rows[0].n).toBe(0);
+      await c.query("SELECT set_config('app.service', 'check', false)");
+      expect((await c.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBe(1);
+    });
+    // So have the services' own roles named in the environment (BILLING_DATABASE_URL ...).
+    await withPg(withUser(restoredUrl, BILLING_ROLE), async (c) => {
+      await c.query("SELECT set_config('app.service', 'billing', false)");
+      expect((await c.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBe(1);
     });
     expect(
       await readFile(path.join(restoredStorage, 'users/u/projects/p/sources/v.mp4'), 'utf8'),

@@ -81,33 +81,49 @@ describe('/metrics while a job runs', () => {
       .set('Authorization', `Bearer ${token}`)
       .expect(202);
 
-    // While it renders: the worker reports it running, and the gateway counts it PROCESSING.
+    // While it renders: the worker reports a task running, and the gateway counts the job
+    // PROCESSING and its tasks in the ENTERPRISE band (docs/scaling.md).
     let sawRunning = false;
     let sawProcessing = false;
+    let sawBacklog = false;
     const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && !(sawRunning && sawProcessing)) {
-      sawRunning ||= sample(await scrapeWorker(), 'media_worker_running_jobs') === 1;
+    while (Date.now() < deadline && !(sawRunning && sawProcessing && sawBacklog)) {
+      sawRunning ||= sample(await scrapeWorker(), 'media_worker_tasks_in_flight') === 1;
       const gateway = (await scrapeGateway()).text;
       sawProcessing ||= sample(gateway, 'media_jobs', '{status="PROCESSING"}') === 1;
+      sawBacklog ||=
+        sample(gateway, 'media_tasks', '{band="ENTERPRISE",status="QUEUED"}') +
+          sample(gateway, 'media_tasks', '{band="ENTERPRISE",status="WAITING"}') >
+        0;
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(sawRunning).toBe(true);
     expect(sawProcessing).toBe(true);
+    expect(sawBacklog).toBe(true);
     expect((await waitForJob(gw, token, job.body.id, isFinal)).status).toBe('COMPLETED');
 
-    // The worker counts the job running until it has settled and acked it, just after COMPLETED.
+    // The worker counts its last task running until it has settled and acked it, just after
+    // COMPLETED.
     let w = await scrapeWorker();
     const settled = Date.now() + 15_000;
-    while (sample(w, 'media_worker_running_jobs') !== 0 && Date.now() < settled) {
+    while (sample(w, 'media_worker_tasks_in_flight') !== 0 && Date.now() < settled) {
       await new Promise((r) => setTimeout(r, 100));
       w = await scrapeWorker();
     }
     expect(sample(w, 'ffmpeg_seconds_total', '{outcome="ok"}')).toBeGreaterThan(0);
+    expect(sample(w, 'media_worker_tasks_in_flight')).toBe(0);
     expect(sample(w, 'media_worker_running_jobs')).toBe(0);
+    // 4 clips normalized, 4 outputs in one batch: 5 tasks done, nothing left anywhere.
+    expect(sample(w, 'media_tasks_run_total', '{outcome="done"}')).toBe(5);
+    expect(sample(w, 'media_tasks', '{band="ENTERPRISE",status="QUEUED"}')).toBe(0);
+    expect(sample(w, 'media_task_queue_pending', '{band="ENTERPRISE",level="normal"}')).toBe(0);
+    expect(sample(w, 'media_task_drain_seconds')).toBe(0);
     expect(sample(w, 'media_job_queue_depth')).toBe(0);
     expect(sample(w, 'db_pool_connections', '{state="total"}')).toBeGreaterThanOrEqual(1);
 
     const g = (await scrapeGateway()).text;
+    expect(sample(g, 'media_tasks', '{band="FREE",status="WAITING"}')).toBe(0);
+    expect(sample(g, 'media_task_oldest_seconds', '{band="ENTERPRISE"}')).toBe(0);
     expect(sample(g, 'media_jobs', '{status="COMPLETED"}')).toBe(1);
     expect(sample(g, 'media_jobs', '{status="PROCESSING"}')).toBe(0);
     expect(

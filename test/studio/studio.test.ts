@@ -2,7 +2,8 @@
  * The studio in a real browser (Debian's chromium driven by playwright-core) against the real
  * system: gateway serving the built studio, billing, a media worker, PostgreSQL, NATS, ffmpeg.
  * A marketer signs up, buys credits, makes a project with three groups, drops six clips in,
- * previews the plan, starts the job, watches it, plays an output and downloads the archive.
+ * sets the creative settings (two renditions, a crossfade, a logo, a caption), previews the plan,
+ * starts the job, watches it, plays an output and downloads the archive through its signed link.
  * Screenshots of every page go to test/studio/screenshots/ (git-ignored, kept as CI artifacts).
  * Any console error or uncaught page error fails the test, except the ones a step expects.
  */
@@ -34,6 +35,8 @@ let base: string;
 const consoleErrors: string[] = [];
 /** The URLs of the event streams the page opened. */
 const eventStreams: string[] = [];
+/** Every URL the page requested (to tell how the archive was downloaded). */
+const requested: string[] = [];
 /** Console errors a step provokes on purpose (a refused upload, a validation error). */
 const expected: RegExp[] = [];
 
@@ -97,6 +100,7 @@ beforeAll(async () => {
     else consoleErrors.push(`${m.text()} (${m.location().url})`);
   });
   page.on('request', (r) => {
+    requested.push(r.url());
     if (r.url().includes('/events')) eventStreams.push(r.url());
   });
   page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
@@ -275,12 +279,105 @@ describe('a marketer goes from sign-up to a downloaded archive in the studio', (
     await seeCount(page.getByTestId('group-Hooks').getByTestId('clip'), 2);
   });
 
-  it('previews the plan and its price before spending, then starts the job', async () => {
+  it("sets a clip's caption and focus, with the API's message by a bad field", async () => {
+    const hook = page.getByTestId('group-Hooks').getByTestId('clip').first();
+    const name = (await hook.locator('.clip-name').innerText()).trim();
+    await hook.getByRole('button', { name: `Caption and focus of ${name}` }).click();
+    await hook.getByLabel(`Caption of ${name}`).fill('Shop the drop');
+    await hook.getByLabel(`Focus x of ${name}`).fill('2');
+    await hook.getByLabel(`Focus y of ${name}`).fill('0.3');
+    expected.push(/status of 400/);
+    await hook.getByRole('button', { name: `Save caption and focus of ${name}` }).click();
+    await seeText(hook.locator('[id$="-focus-x-error"]'), /x must not be greater than 1/);
+    await shot('07-clip-caption-validation');
+    await hook.getByLabel(`Focus x of ${name}`).fill('0.5');
+    await hook.getByRole('button', { name: `Save caption and focus of ${name}` }).click();
+    await seeText(hook.getByTestId('clip-caption'), '“Shop the drop”');
+    // Saved by the API: still there after a reload.
+    await page.reload();
+    await seeText(page.getByTestId('group-Hooks').getByTestId('clip-caption'), '“Shop the drop”');
+  });
+
+  it("sets the creative settings (two renditions, a crossfade, a logo), with the API's message by a bad field", async () => {
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    // Renditions: a first one from the project's format and quality, a second copied from it.
+    await page.locator('summary', { hasText: 'Renditions' }).click();
+    await page.getByRole('button', { name: 'Add rendition' }).click();
+    await page.getByLabel('Rendition 1 Shape').selectOption('16:9');
+    // Keyboard: the button takes Enter, the disclosure of the next topic too.
+    await page.getByRole('button', { name: 'Add rendition' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Rendition 2 Shape').selectOption('9:16');
+    expect(await page.getByLabel('Rendition 2 Format').inputValue()).toBe('MP4');
+    expect(await page.getByLabel('Rendition 2 Quality').inputValue()).toBe('LOW');
+    await page.locator('summary', { hasText: 'Look' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Transition', { exact: true }).selectOption('crossfade');
+    await page.getByLabel('Transition seconds').fill('9');
+    // A logo, uploaded through the assets routes, then chosen.
+    await page.locator('summary', { hasText: 'Logo' }).click();
+    const logo = path.join(mkdtempSync(path.join(tmpdir(), 'vmp-logo-')), 'logo.png');
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=red:s=64x32',
+      '-frames:v',
+      '1',
+      logo,
+    ]);
+    await page.getByLabel('Upload a logo').setInputFiles(logo);
+    await eventually(async () =>
+      expect(await page.getByLabel('Logo', { exact: true }).inputValue()).not.toBe(''),
+    );
+    await page.getByLabel('Logo corner').selectOption('top-right');
+    await page.getByLabel('Logo opacity').fill('0.7');
+
+    expected.push(/status of 400/);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await seeText(
+      page.locator('#settings-transition-seconds-error'),
+      /seconds must not be greater than 5/,
+    );
+    await shot('08-creative-settings-validation');
+    await page.getByLabel('Transition seconds').fill('0.3');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await seeText(page.getByRole('status'), 'Saved.');
+    // Saved by the API, as the summary of the reloaded project says.
+    await page.reload();
+    await seeText(
+      page.getByTestId('settings-summary'),
+      /2 renditions: 16:9 MP4 LOW, 9:16 MP4 LOW · 4 videos per job · crossfade 0.3 s · logo/,
+    );
+    // The form opens on the saved values.
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.locator('summary', { hasText: 'Renditions' }).click();
+    expect(await page.getByLabel('Rendition 2 Shape').inputValue()).toBe('9:16');
+    await page.locator('summary', { hasText: 'Logo' }).click();
+    expect(await page.getByLabel('Logo corner').inputValue()).toBe('top-right');
+    await shot('09-creative-settings');
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  });
+
+  it('previews the plan, its renditions and its price before spending, then starts the job', async () => {
     await page.getByRole('button', { name: 'Preview plan' }).click();
-    await seeText(page.getByTestId('plan-summary'), /4 credits/);
+    // 4 combinations × 2 renditions, each short LOW file 1 credit.
+    await seeText(
+      page.getByTestId('plan-summary'),
+      /^4 videos .*× 2 renditions = 8 files · 8 credits$/,
+    );
+    await seeText(page.getByTestId('plan-renditions').locator('li').first(), '16:9 MP4 LOW');
+    await seeText(page.getByTestId('plan-renditions').locator('li').last(), '9:16 MP4 LOW');
     await seeCount(page.locator('.plan tbody tr'), 4);
+    for (const files of await page.locator('.plan tbody tr td:nth-child(2)').allInnerTexts())
+      expect(files.split('\n')).toEqual([
+        expect.stringMatching(/-r0\.mp4$/),
+        expect.stringMatching(/-r1\.mp4$/),
+      ]);
     await seeText(balance(), '100 credits');
-    await shot('07-plan');
+    await shot('10-plan');
     await page.getByRole('button', { name: /Start job/ }).click();
     await page.waitForURL(/\/jobs\/[^/]+$/);
   });
@@ -293,7 +390,7 @@ describe('a marketer goes from sign-up to a downloaded archive in the studio', (
       status = await text(page.getByTestId('job-status'));
       const bar = page.getByRole('progressbar', { name: 'Job progress' });
       progress.push(Number(await bar.getAttribute('value')));
-      if (i === 0) await shot('08-job-running');
+      if (i === 0) await shot('11-job-running');
     }
     expect(status).toBe('COMPLETED');
     // Progress only grows on the page, and ends at 100.
@@ -301,8 +398,8 @@ describe('a marketer goes from sign-up to a downloaded archive in the studio', (
     expect(progress.at(-1)).toBe(100);
     // It came over the events stream, opened with a stream token (no headers on an EventSource).
     expect(eventStreams.some((url) => /\/events\?token=/.test(url))).toBe(true);
-    await seeCount(page.getByTestId('output'), 4);
-    await seeText(balance(), '96 credits');
+    await seeCount(page.getByTestId('output'), 8);
+    await seeText(balance(), '92 credits');
     // Each output shows its poster (a JPEG frame), loaded.
     await eventually(async () =>
       expect(
@@ -313,9 +410,25 @@ describe('a marketer goes from sign-up to a downloaded archive in the studio', (
               imgs.filter((i) => (i as unknown as { naturalWidth: number }).naturalWidth > 0)
                 .length,
           ),
-      ).toBe(4),
+      ).toBe(8),
     );
-    await shot('09-job-gallery');
+    // One list per rendition, each of the four videos in its shape (LOW: 480 lines).
+    for (const [rendition, size] of [
+      [1, '854×480'],
+      [2, '480×854'],
+    ] as const) {
+      const section = page.getByTestId(`rendition-${rendition}`);
+      await seeText(
+        section.getByRole('heading', { level: 2 }),
+        `Rendition ${rendition} (4 videos)`,
+      );
+      await eventually(async () =>
+        expect(
+          (await section.getByTestId('output-size').allInnerTexts()).map((t) => t.trim()),
+        ).toEqual(Array(4).fill(`· ${size}`)),
+      );
+    }
+    await shot('12-job-gallery');
   });
 
   it('plays an output in the page through a signed link', async () => {
@@ -330,10 +443,10 @@ describe('a marketer goes from sign-up to a downloaded archive in the studio', (
         await video.evaluate((v) => (v as unknown as { readyState: number }).readyState),
       ).toBeGreaterThanOrEqual(2),
     );
-    await shot('10-job-playing');
+    await shot('13-job-playing');
   });
 
-  it('downloads the archive of every output with its manifest', async () => {
+  it('downloads the archive of every output with its manifest through its signed link', async () => {
     // The gallery names the videos as the archive does (the job's manifest), not by storage name.
     const gallery = page.locator('[data-testid=output] h3');
     await eventually(async () =>
@@ -342,23 +455,36 @@ describe('a marketer goes from sign-up to a downloaded archive in the studio', (
       ),
     );
     const names = await gallery.allInnerTexts();
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download all (ZIP)' }).click(),
-    ]);
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'vmp-zip-')), 'all.zip');
+    expect(names).toHaveLength(8);
+    // A plain link to the signed archive URL: the browser streams the ZIP to disk itself.
+    const all = page.getByRole('link', { name: 'Download all (ZIP)' });
+    await eventually(async () =>
+      expect(await all.getAttribute('href')).toMatch(
+        /\/api\/v1\/jobs\/[^/]+\/archive\/shared\?token=/,
+      ),
+    );
+    expect(await all.getAttribute('download')).toMatch(/^job-.+\.zip$/);
+    const [download] = await Promise.all([page.waitForEvent('download'), all.click()]);
+    expect(download.url()).toMatch(/\/archive\/shared\?token=/);
+    const dir = mkdtempSync(path.join(tmpdir(), 'vmp-zip-'));
+    const file = path.join(dir, 'all.zip');
     await download.saveAs(file);
-    expect(download.suggestedFilename()).toMatch(/\.zip$/);
+    expect(await download.failure()).toBeNull();
+    expect(download.suggestedFilename()).toMatch(/^job-.+\.zip$/);
     const zip = readFileSync(file);
     expect(zip.subarray(0, 2).toString()).toBe('PK');
-    for (const name of [...names, 'manifest.csv'])
-      expect(zip.includes(Buffer.from(name))).toBe(true);
+    // Every output of both renditions, and the manifest: nine entries.
+    const entries = execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' }).trim().split('\n');
+    expect(entries.sort()).toEqual([...names, 'manifest.csv'].sort());
+    execFileSync('unzip', ['-tq', file]);
+    // The page never fetched the archive itself (into its memory).
+    expect(requested.filter((url) => /\/archive(\?|$)/.test(url))).toEqual([]);
   });
 
   it("lists the project's jobs", async () => {
     await page.goto(projectUrl);
     await seeVisible(page.locator('.card', { hasText: 'Jobs' }).getByText('COMPLETED'));
-    await shot('11-project-with-history');
+    await shot('14-project-with-history');
   });
 
   it('fits a phone-width screen', async () => {
@@ -369,7 +495,17 @@ describe('a marketer goes from sign-up to a downloaded archive in the studio', (
       'document.documentElement.scrollWidth - window.innerWidth',
     );
     expect(overflow).toBeLessThanOrEqual(0);
-    await shot('12-project-phone');
+    await shot('15-project-phone');
+    // The settings, every creative topic open, fit too.
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    for (const topic of ['Renditions', 'Look', 'Sound', 'Logo'])
+      await page.locator('summary', { hasText: topic }).click();
+    await seeVisible(page.getByLabel('Rendition 2 Codec'));
+    expect(
+      await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'),
+    ).toBeLessThanOrEqual(0);
+    await shot('16-settings-phone');
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
@@ -379,7 +515,7 @@ describe('a marketer goes from sign-up to a downloaded archive in the studio', (
     await page.getByLabel('jobs').check();
     await page.getByRole('button', { name: 'Create key' }).click();
     await seeText(page.getByTestId('new-key'), /^vmp_/);
-    await shot('13-api-keys');
+    await shot('17-api-keys');
     await page.getByRole('button', { name: 'Done' }).click();
     await seeCount(page.getByTestId('new-key'), 0);
     await page.getByRole('button', { name: 'Revoke CI uploader' }).click();
@@ -391,7 +527,7 @@ describe('a marketer goes from sign-up to a downloaded archive in the studio', (
     await seeVisible(page.getByRole('heading', { name: 'Webhooks' }));
     await seeVisible(page.getByRole('button', { name: 'Add endpoint' }));
     await page.waitForLoadState('networkidle');
-    await shot('14-webhooks');
+    await shot('18-webhooks');
   });
 
   it('signs out, and signs in again to the same projects', async () => {
@@ -401,6 +537,6 @@ describe('a marketer goes from sign-up to a downloaded archive in the studio', (
     await page.getByLabel('Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await seeVisible(page.getByRole('link', { name: 'Spring campaign' }));
-    await seeText(balance(), '96 credits');
+    await seeText(balance(), '92 credits');
   });
 });

@@ -2,16 +2,27 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@app/database';
-import { APP_ROLE, GATEWAY_ROLE, withDatabase, withUser } from './global-setup';
+import {
+  APP_ROLE,
+  BILLING_ROLE,
+  GATEWAY_ROLE,
+  WORKER_ROLE,
+  withDatabase,
+  withUser,
+} from './global-setup';
 
 export interface TestDatabase {
   name: string;
   /** The owner's URL (bypasses row level security): for inspecting and arranging data. */
   url: string;
-  /** The limited application role's URL: what billing and workers use (DATABASE_URL). */
+  /** The shared application role's URL (DATABASE_URL): for apps without a role of their own. */
   appUrl: string;
   /** The gateway's tenant-only role's URL (GATEWAY_DATABASE_URL). */
   gatewayUrl: string;
+  /** Billing's role's URL (BILLING_DATABASE_URL). */
+  billingUrl: string;
+  /** The media workers' role's URL (WORKER_DATABASE_URL). */
+  workerUrl: string;
   prisma: PrismaClient;
   drop(): Promise<void>;
 }
@@ -34,8 +45,8 @@ async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
 
 /**
  * A freshly migrated database of the test file's own, cloned from the run's template. Sets
- * DATABASE_URL (the services' role) and GATEWAY_DATABASE_URL (the gateway's tenant-only role) so
- * apps started afterwards in this file use them;
+ * DATABASE_URL (the shared role) and each app's own role's URL (GATEWAY_DATABASE_URL,
+ * BILLING_DATABASE_URL, WORKER_DATABASE_URL) so apps started afterwards in this file use them;
  * `prisma` is the owner's client, which row level security does not limit.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
@@ -57,14 +68,20 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = withDatabase(serverUrl(), name);
   const appUrl = withUser(url, APP_ROLE);
   const gatewayUrl = withUser(url, GATEWAY_ROLE);
+  const billingUrl = withUser(url, BILLING_ROLE);
+  const workerUrl = withUser(url, WORKER_ROLE);
   process.env.DATABASE_URL = appUrl;
   process.env.GATEWAY_DATABASE_URL = gatewayUrl;
+  process.env.BILLING_DATABASE_URL = billingUrl;
+  process.env.WORKER_DATABASE_URL = workerUrl;
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 4 }) });
   return {
     name,
     url,
     appUrl,
     gatewayUrl,
+    billingUrl,
+    workerUrl,
     prisma,
     async drop() {
       await prisma.$disconnect();

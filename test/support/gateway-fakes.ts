@@ -75,11 +75,12 @@ export class FakeUsersRepository {
   async findById(id: string) {
     return this.rows.get(id) ?? null;
   }
-  async findByEmail(email: string) {
+  async findForLogin(email: string) {
     return [...this.rows.values()].find((u) => u.email === email) ?? null;
   }
+  /** Null when the email is taken, as gateway_register_user answers. */
   async create(data: NewUser) {
-    if (await this.findByEmail(data.email)) throw uniqueViolation('users_email_idx');
+    if (await this.findForLogin(data.email)) return null;
     return this.add(data);
   }
 }
@@ -93,8 +94,13 @@ export class FakeApiKeysRepository {
     const user = key && this.users.rows.get(key.userId);
     return key && user ? { ...key, user } : null;
   }
-  async touchLastUsed(id: string, at: Date) {
-    this.rows.get(id)!.lastUsedAt = at;
+  async findByHash(keyHash: string) {
+    const key = [...this.rows.values()].find((k) => k.keyHash === keyHash);
+    return key ? this.findByPrefix(key.prefix) : null;
+  }
+  async touchLastUsed(userId: string, id: string, at: Date) {
+    const key = this.rows.get(id);
+    if (key?.userId === userId) key.lastUsedAt = at;
   }
   async countLive(userId: string) {
     return [...this.rows.values()].filter((k) => k.userId === userId && !k.revokedAt).length;

@@ -40,11 +40,14 @@ export default async function globalSetup(): Promise<void> {
     env: { ...process.env, DATABASE_URL: templateUrl, MIGRATION_DATABASE_URL: templateUrl },
     stdio: 'pipe',
   });
-  // The apps connect as the limited application role, as in production: row level security
-  // applies to every test. Grants are copied with the template into each test database.
+  // The apps connect as limited roles, as in production: row level security applies to every
+  // test. Grants are copied with the template into each test database. The shared role
+  // (DATABASE_URL), then each service's own: the gateway's is tenant-only, so app.service never
+  // widens what it sees; billing's and the workers' get only what they use.
   await ensureAppRole(templateUrl, withUser(templateUrl, APP_ROLE));
-  // The gateway's own role: tenant-only, so app.service never widens what it sees.
-  await ensureAppRole(templateUrl, withUser(templateUrl, GATEWAY_ROLE), { tenantOnly: true });
+  await ensureAppRole(templateUrl, withUser(templateUrl, GATEWAY_ROLE), { kind: 'gateway' });
+  await ensureAppRole(templateUrl, withUser(templateUrl, BILLING_ROLE), { kind: 'billing' });
+  await ensureAppRole(templateUrl, withUser(templateUrl, WORKER_ROLE), { kind: 'worker' });
   process.env.TEST_SERVER_URL = serverUrl;
   process.env.TEST_TEMPLATE_DB = template;
   process.env.NATS_URL = natsUrl;
@@ -69,6 +72,8 @@ async function dropStaleTestDatabases(admin: Client): Promise<void> {
 
 export const APP_ROLE = 'vmp_app';
 export const GATEWAY_ROLE = 'vmp_gateway';
+export const BILLING_ROLE = 'vmp_billing';
+export const WORKER_ROLE = 'vmp_worker';
 
 export function withUser(url: string, user: string): string {
   const u = new URL(url);

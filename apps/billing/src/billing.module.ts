@@ -23,7 +23,7 @@ import { PricingService } from './pricing/pricing.service';
   imports: [
     AppConfigModule.forApp(billingEnvSchema),
     LoggingModule.forApp('billing'),
-    DatabaseModule.forService('billing'),
+    DatabaseModule.forService('billing', 'BILLING_DATABASE_URL'),
   ],
   controllers: [
     LedgerController,

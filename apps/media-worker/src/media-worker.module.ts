@@ -11,7 +11,7 @@ import { WebhookDeliveryModule } from './webhooks/webhooks.module';
   imports: [
     AppConfigModule.forApp(workerEnvSchema),
     LoggingModule.forApp('media-worker'),
-    DatabaseModule.forService('media-worker'),
+    DatabaseModule.forService('media-worker', 'WORKER_DATABASE_URL'),
     MessagingModule.forApp('media-worker'),
     StorageModule,
     MediaJobsModule,

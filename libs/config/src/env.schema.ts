@@ -60,6 +60,11 @@ export const commonEnvSchema = {
     .default('')
     .when('S3_ACCESS_KEY_ID', { is: Joi.string().min(1), then: Joi.string().min(1).required() }),
   S3_VERSIONING: Joi.boolean().default(true),
+  /**
+   * At boot (gateway, workers), the s3 driver's lifecycle rule: old versions expire this many
+   * days after they became old (docs/storage.md). Logged, never fatal; 0 = off.
+   */
+  S3_VERSION_LIFECYCLE_DAYS: Joi.number().integer().min(0).max(36500).default(0),
   S3_PART_BYTES: Joi.number()
     .integer()
     .min(5 * 1024 * 1024)
@@ -96,6 +101,13 @@ function strongSecret(value: string, helpers: Joi.CustomHelpers): string | Joi.E
   return value;
 }
 
+/** An app's own database role's URL; empty = DATABASE_URL (the shared application role). */
+const ownDatabaseUrl = () =>
+  Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .allow('')
+    .default('');
+
 export const gatewayEnvSchema = {
   ...commonEnvSchema,
   PORT: Joi.number().port().default(3000),
@@ -103,10 +115,7 @@ export const gatewayEnvSchema = {
    * The gateway's own database role (tenant-only: row level security limits it to the request's
    * user whatever it sets); DATABASE_URL when unset. `npm start` creates the role.
    */
-  GATEWAY_DATABASE_URL: Joi.string()
-    .uri({ scheme: ['postgres', 'postgresql'] })
-    .allow('')
-    .default(''),
+  GATEWAY_DATABASE_URL: ownDatabaseUrl(),
   HOST: Joi.string().default('0.0.0.0'),
   PUBLIC_URL: Joi.string().uri().optional(),
   JWT_SECRET: Joi.string().required().min(32).custom(strongSecret).messages({
@@ -198,6 +207,11 @@ function paymentsEnvSchema() {
 
 export const billingEnvSchema = {
   ...commonEnvSchema,
+  /**
+   * Billing's own database role (the ledger, credits and licences; nothing of uploads, webhooks
+   * or API keys); DATABASE_URL when unset. `npm start` creates the role (prisma/app-role.ts).
+   */
+  BILLING_DATABASE_URL: ownDatabaseUrl(),
   /** HTTP side of billing: health and metrics only. */
   BILLING_PORT: Joi.number().port().default(3001),
   /** How often the reconciler settles reservations stranded by failed, cancelled or deleted jobs (0 = off). */
@@ -206,7 +220,20 @@ export const billingEnvSchema = {
 
 export const workerEnvSchema = {
   ...commonEnvSchema,
-  WORKER_CONCURRENCY: Joi.number().integer().min(1).max(64).default(1),
+  /**
+   * The media workers' own database role (jobs, outputs, webhook deliveries; nothing of users,
+   * API keys or the ledger); DATABASE_URL when unset. `npm start` creates the role.
+   */
+  WORKER_DATABASE_URL: ownDatabaseUrl(),
+  /**
+   * Tasks a worker runs at once. A task runs one ffmpeg at a time, so by default as many as
+   * ffmpeg processes may run (FFMPEG_MAX_PROCESSES): one job's clips are normalized in parallel.
+   */
+  WORKER_CONCURRENCY: Joi.number()
+    .integer()
+    .min(1)
+    .max(64)
+    .default(Joi.ref('FFMPEG_MAX_PROCESSES')),
   FFMPEG_MAX_PROCESSES: Joi.number().integer().min(1).max(64).default(2),
   FFMPEG_TIMEOUT_MS: Joi.number()
     .integer()
@@ -214,6 +241,23 @@ export const workerEnvSchema = {
     .default(30 * 60 * 1000),
   JOB_ACK_WAIT_MS: Joi.number().integer().min(1000).default(30000),
   JOB_MAX_DELIVER: Joi.number().integer().min(1).max(100).default(5),
+  // The fleet (docs/scaling.md).
+  /** A user's tasks on the task queue or running at once, across the fleet (fair shares). */
+  TASKS_PER_USER: Joi.number().integer().min(1).max(10000).default(16),
+  /** Outputs per ASSEMBLE task. */
+  TASK_ASSEMBLE_BATCH: Joi.number().integer().min(1).max(500).default(9),
+  /** How often each worker looks for tasks left undispatched (0 = off). */
+  TASK_SWEEP_INTERVAL_MS: Joi.number().integer().min(0).default(10000),
+  /** Picks starting at ENTERPRISE, PREMIUM, FREE per round: a higher band first, none starved. */
+  TASK_BAND_WEIGHTS: Joi.string()
+    .pattern(/^\s*[1-9]\d*\s*,\s*[1-9]\d*\s*,\s*[1-9]\d*\s*$/)
+    .default('4,2,1'),
+  /** Restart (exit code 75) after this many tasks, once they are done (0 = never). */
+  WORKER_MAX_TASKS: Joi.number().integer().min(0).default(0),
+  /** Restart (exit code 75), once the running tasks are done, when RSS passes this (0 = never). */
+  WORKER_MAX_RSS_MB: Joi.number().integer().min(0).default(0),
+  /** This worker's name in job_tasks.done_by (default: host-pid). */
+  WORKER_ID: Joi.string().max(100).optional(),
   WORK_DIR: Joi.string().default('./data/work'),
   /** GET /metrics of this worker; 0 = off. */
   WORKER_METRICS_PORT: Joi.number().port().default(9464),

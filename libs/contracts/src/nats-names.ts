@@ -36,6 +36,7 @@ export function natsNames(prefix: string = process.env.NATS_PREFIX || 'vmp') {
   const upper = prefix.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
   const jobsStream = `${upper}_MEDIA_JOBS`;
   const workersConsumer = `${upper}_MEDIA_WORKERS`;
+  const tasksStream = `${upper}_MEDIA_TASKS`;
   return {
     prefix,
     billing: {
@@ -70,6 +71,18 @@ export function natsNames(prefix: string = process.env.NATS_PREFIX || 'vmp') {
       maxDeliveriesAdvisory: `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${jobsStream}.${workersConsumer}`,
       /** Queue group of the workers listening to that advisory: one of them handles each. */
       advisoriesQueue: `${workersConsumer}_ADVISORIES`,
+      /**
+       * JetStream work-queue stream of the jobs' tasks (docs/scaling.md): a subject, and a durable
+       * pull consumer shared by every worker, per licence band and priority level.
+       */
+      tasksStream,
+      tasksSubjects: `${prefix}.media.tasks.>`,
+      taskSubject: (band: string, level: string) =>
+        `${prefix}.media.tasks.${band.toLowerCase()}.${level}`,
+      taskConsumer: (band: string, level: string) =>
+        `${upper}_TASKS_${band.toUpperCase()}_${level.toUpperCase()}`,
+      /** MAX_DELIVERIES advisories of every task consumer: the task's job is abandoned. */
+      taskMaxDeliveriesAdvisory: `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${tasksStream}.*`,
       /** Core NATS broadcast: every worker hears it, the one running the job acts. */
       cancelSubject: `${prefix}.media.jobs.cancel`,
       /** Core NATS progress and status events of one job (gateway SSE listens). */

@@ -32,15 +32,16 @@ export interface AuditEntry {
 
 /** Anything with the audit log model: the client, or a transaction (to record atomically). */
 interface AuditWriter {
-  auditLog: { create(args: { data: Prisma.AuditLogCreateInput }): PromiseLike<unknown> };
+  auditLog: { createMany(args: { data: Prisma.AuditLogCreateManyInput }): PromiseLike<unknown> };
 }
 
 /**
- * Appends one entry. The application role may only insert into and read the table, so an entry
- * once written stays as it is.
+ * Appends one entry. The application roles may only insert into the table (and only the
+ * shared one read it), so an entry once written stays as it is. An INSERT without RETURNING
+ * (createMany): the gateway's and billing's roles may not read the log back.
  */
 export async function writeAudit(db: AuditWriter, entry: AuditEntry): Promise<void> {
-  await db.auditLog.create({
+  await db.auditLog.createMany({
     data: {
       action: entry.action,
       actorUserId: entry.actorUserId ?? null,

@@ -25,10 +25,18 @@ export class DatabaseModule {
     };
   }
 
-  static forService(service: string): DynamicModule {
+  /**
+   * `urlVariable`: the service's own database URL (its role: BILLING_DATABASE_URL,
+   * WORKER_DATABASE_URL), used instead of DATABASE_URL when set.
+   */
+  static forService(service: string, urlVariable?: string): DynamicModule {
     return {
       module: DatabaseModule,
-      providers: [{ provide: DATABASE_DEFAULT_SCOPE, useValue: { service } }, PrismaService],
+      providers: [
+        { provide: DATABASE_DEFAULT_SCOPE, useValue: { service } },
+        ...(urlVariable ? [{ provide: DATABASE_URL_VARIABLE, useValue: urlVariable }] : []),
+        PrismaService,
+      ],
       exports: [PrismaService],
     };
   }

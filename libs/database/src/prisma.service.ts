@@ -31,7 +31,7 @@ export interface DatabaseOptions {
 
 /**
  * The environment variable naming an app's own database URL (its own role), tried before
- * DATABASE_URL: the gateway's is GATEWAY_DATABASE_URL.
+ * DATABASE_URL: GATEWAY_DATABASE_URL, BILLING_DATABASE_URL, WORKER_DATABASE_URL.
  */
 export const DATABASE_URL_VARIABLE = Symbol('DATABASE_URL_VARIABLE');
 
@@ -274,6 +274,14 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
       types: PRISMA_TYPES,
     });
     return result.rows as T[];
+  }
+
+  /**
+   * Runs `fn` for the user `userId`: their rows only. For work whose user is already proven
+   * (a signed webhook, an API key just checked) outside the request's own scope.
+   */
+  asUser<T>(userId: string, fn: () => Promise<T>): Promise<T> {
+    return tenantScope.asUser(userId, async () => await fn());
   }
 
   /** Runs `fn` as service-level work named `service`: every tenant's rows. */

@@ -6,3 +6,4 @@ export * from './billing-client';
 export * from './request-id-headers';
 export * from './billing-server';
 export * from './nats-permissions';
+export * from './media-tasks-stream';

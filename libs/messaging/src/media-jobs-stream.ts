@@ -56,27 +56,57 @@ export async function ensureMediaJobsQueue(
 ): Promise<void> {
   await ensureMediaJobsStream(jsm, names);
   const stream = { name: names.media.jobsStream };
-  const consumer = {
-    durable_name: names.media.workersConsumer,
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
+  await ensureWorkConsumer(jsm, stream.name, {
+    durable: names.media.workersConsumer,
+    ackWaitMs: options.ackWaitMs,
+    maxDeliver: options.maxDeliver,
+    maxAckPending: 1000,
+  });
+}
+
+/**
+ * A durable pull consumer every worker shares (explicit acks, redelivery after the ack wait, up
+ * to `maxDeliver` deliveries), created or brought up to date; two workers racing both succeed.
+ */
+export async function ensureWorkConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  options: {
+    durable: string;
+    filterSubject?: string;
+    ackWaitMs: number;
+    maxDeliver: number;
+    maxAckPending: number;
+  },
+): Promise<void> {
+  const limits = {
     ack_wait: nanos(options.ackWaitMs),
     max_deliver: options.maxDeliver,
-    max_ack_pending: 1000,
+    max_ack_pending: options.maxAckPending,
   };
   try {
-    await jsm.consumers.info(stream.name, consumer.durable_name);
-    await jsm.consumers.update(stream.name, consumer.durable_name, {
-      ack_wait: consumer.ack_wait,
-      max_deliver: consumer.max_deliver,
-      max_ack_pending: consumer.max_ack_pending,
-    });
+    await jsm.consumers.info(stream, options.durable);
+    await jsm.consumers.update(stream, options.durable, limits);
   } catch (e) {
     if (!isNotFound(e)) throw e;
-    await jsm.consumers.add(stream.name, consumer);
+    try {
+      await jsm.consumers.add(stream, {
+        durable_name: options.durable,
+        ...(options.filterSubject ? { filter_subject: options.filterSubject } : {}),
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ...limits,
+      });
+    } catch (err) {
+      if (!isAlreadyThere(err)) throw err;
+    }
   }
 }
 
-function isNotFound(e: unknown): boolean {
+export function isAlreadyThere(e: unknown): boolean {
+  return /already in use|exists/i.test((e as Error)?.message ?? '');
+}
+
+export function isNotFound(e: unknown): boolean {
   return /not found/i.test((e as Error)?.message ?? '');
 }

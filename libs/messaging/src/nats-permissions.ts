@@ -19,7 +19,7 @@ export interface NatsUserPermissions {
  * - gateway: asks billing (every billing subject), queues and cancels jobs, listens to job events.
  *   It cannot publish job events (forge a job's progress) or listen to billing's requests.
  * - worker: settles its jobs (the one billing subject it sends), publishes job events, takes jobs
- *   from the queue. It cannot reserve, purchase or adjust credits, nor set licences.
+ *   from the queue, splits them into tasks on the task queue and takes tasks. It cannot reserve, purchase or adjust credits, nor set licences.
  * - billing: listens to its own subjects and answers them; it publishes nothing else.
  */
 export function natsPermissions(names: NatsNames): Record<NatsServiceUser, NatsUserPermissions> {
@@ -44,8 +44,19 @@ export function natsPermissions(names: NatsNames): Record<NatsServiceUser, NatsU
       allowResponses: false,
     },
     worker: {
-      publish: [billing.settleJob, jobEvents, names.webhooks.eventsSubject, ...jetStream],
-      subscribe: [media.cancelSubject, media.maxDeliveriesAdvisory, '_INBOX.>'],
+      publish: [
+        billing.settleJob,
+        jobEvents,
+        names.webhooks.eventsSubject,
+        media.tasksSubjects,
+        ...jetStream,
+      ],
+      subscribe: [
+        media.cancelSubject,
+        media.maxDeliveriesAdvisory,
+        media.taskMaxDeliveriesAdvisory,
+        '_INBOX.>',
+      ],
       allowResponses: false,
     },
     billing: {

@@ -53,6 +53,13 @@ export interface MixRequest {
   skip?: ReadonlySet<number>;
   /** Single outputs already recorded, as `${combinationIndex}:${rendition}` (several renditions). */
   skipOutputs?: ReadonlySet<string>;
+  /** When set, only these outputs (`${combinationIndex}:${rendition}`) are made: a fleet task's batch. */
+  only?: ReadonlySet<string>;
+  /**
+   * The renditions' profiles as the job's planner fixed them (fleet tasks): a task that sees only
+   * some of the sources still renders the shape and frame rate the whole plan implies.
+   */
+  profiles?: readonly OutputProfile[];
   signal?: AbortSignal;
   onProgress?: (percent: number) => void;
   /** Called once per finished output, as it finishes; a rejection fails the whole run. */
@@ -128,33 +135,8 @@ export class MixingEngine {
   }
 
   /** One profile per rendition, in order; without `settings.renditions`, the one of today. */
-  profilesFor(
-    request: Pick<MixRequest, 'settings' | 'sources' | 'combinations' | 'orientationVideoId'>,
-  ): OutputProfile[] {
-    const { settings } = request;
-    const orientationId = request.orientationVideoId ?? request.combinations[0]?.[0];
-    const shape = request.sources.find((s) => s.videoId === orientationId)?.info;
-    const defaultAspect = shape ? aspectRatioFor(shape.width, shape.height) : '16:9';
-    const renditions: RenditionSettings[] = settings.renditions?.length
-      ? settings.renditions
-      : [
-          {
-            aspectRatio: settings.aspectRatio,
-            format: settings.outputFormat,
-            quality: settings.quality,
-          },
-        ];
-    const used = new Set(request.combinations.flat());
-    const sourceFps = Math.max(
-      0,
-      ...request.sources.filter((s) => used.has(s.videoId)).map((s) => s.info.fps),
-    );
-    return renditions.map((r) =>
-      outputProfile(r.quality, r.format, r.aspectRatio ?? settings.aspectRatio ?? defaultAspect, {
-        fps: renditionFps(r.fps, sourceFps),
-        codec: r.codec,
-      }),
-    );
+  profilesFor(request: ProfileRequest): OutputProfile[] {
+    return renditionProfiles(request);
   }
 
   async mix(request: MixRequest): Promise<MixResult> {
@@ -166,7 +148,9 @@ export class MixingEngine {
         .map((ids, index) => ({ ids: [...ids], index, rendition, profile }))
         .filter(
           ({ index }) =>
-            !request.skip?.has(index) && !request.skipOutputs?.has(`${index}:${rendition}`),
+            !request.skip?.has(index) &&
+            !request.skipOutputs?.has(`${index}:${rendition}`) &&
+            (!request.only || request.only.has(`${index}:${rendition}`)),
         ),
     );
     for (const id of new Set(todo.flatMap((c) => c.ids))) {
@@ -217,9 +201,44 @@ export class MixingEngine {
     }
   }
 
+  /**
+   * A fleet task's first half: the mezzanines of `videoIds` in every rendition's profile, made
+   * (and shared through the mezzanine store) or found; nothing is assembled.
+   */
+  async prepare(
+    request: Omit<MixRequest, 'outputDir' | 'job' | 'onOutput'>,
+    videoIds: readonly string[],
+  ): Promise<{ encodedClips: number; reusedClips: number }> {
+    const profiles = this.profilesFor(request);
+    const sources = new Map(request.sources.map((s) => [s.videoId, s]));
+    for (const id of videoIds) {
+      if (!sources.has(id)) throw new RangeError(`prepare names unknown video ${id}`);
+    }
+    const progress = new ProgressTracker(request.onProgress);
+    const run = new AbortController();
+    setMaxListeners(0, run.signal);
+    const cancel = (): void => run.abort();
+    request.signal?.addEventListener('abort', cancel, { once: true });
+    if (request.signal?.aborted) run.abort();
+    // One planned "output" per clip and profile: startNormalizing makes each mezzanine once.
+    const todo: Planned[] = profiles.flatMap((profile, rendition) =>
+      videoIds.map((id) => ({ ids: [id], index: -1, rendition, profile })),
+    );
+    const treatments = this.treatmentsFor(request, sources);
+    const clips = this.startNormalizing(todo, sources, treatments, progress, run.signal);
+    try {
+      const ensured = await settleAll([...clips.values()], run);
+      progress.finish();
+      const encodedClips = ensured.filter((m) => m.encoded).length;
+      return { encodedClips, reusedClips: ensured.length - encodedClips };
+    } finally {
+      request.signal?.removeEventListener('abort', cancel);
+    }
+  }
+
   /** Each clip's treatment, resolved once per run (the logo file is hashed once). */
   private treatmentsFor(
-    request: MixRequest,
+    request: Pick<MixRequest, 'settings'>,
     sources: Map<string, MixSource>,
   ): Map<string, ClipTreatment> {
     const { watermark } = request.settings;
@@ -416,6 +435,45 @@ export class MixingEngine {
       rmSync(partial, { force: true });
     }
   }
+}
+
+/** What fixes a job's rendition profiles. */
+export type ProfileRequest = Pick<
+  MixRequest,
+  'settings' | 'sources' | 'combinations' | 'orientationVideoId' | 'profiles'
+>;
+
+/**
+ * Pure: one profile per rendition, in order (without `settings.renditions`, the one of today):
+ * the shape from the orientation clip, the frame rate from the plan's sources. A request that
+ * carries `profiles` (a fleet task) gets them back as they are.
+ */
+export function renditionProfiles(request: ProfileRequest): OutputProfile[] {
+  if (request.profiles?.length) return [...request.profiles];
+  const { settings } = request;
+  const orientationId = request.orientationVideoId ?? request.combinations[0]?.[0];
+  const shape = request.sources.find((s) => s.videoId === orientationId)?.info;
+  const defaultAspect = shape ? aspectRatioFor(shape.width, shape.height) : '16:9';
+  const renditions: RenditionSettings[] = settings.renditions?.length
+    ? settings.renditions
+    : [
+        {
+          aspectRatio: settings.aspectRatio,
+          format: settings.outputFormat,
+          quality: settings.quality,
+        },
+      ];
+  const used = new Set(request.combinations.flat());
+  const sourceFps = Math.max(
+    0,
+    ...request.sources.filter((s) => used.has(s.videoId)).map((s) => s.info.fps),
+  );
+  return renditions.map((r) =>
+    outputProfile(r.quality, r.format, r.aspectRatio ?? settings.aspectRatio ?? defaultAspect, {
+      fps: renditionFps(r.fps, sourceFps),
+      codec: r.codec,
+    }),
+  );
 }
 
 /** One output to write: a combination in one rendition. */

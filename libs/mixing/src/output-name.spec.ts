@@ -4,6 +4,7 @@ import {
   OUTPUT_NAME_MAX_BYTES,
   outputNames,
   outputNameTemplateProblem,
+  renditionFileName,
   sanitizeFileBase,
 } from './output-name';
 
@@ -111,5 +112,14 @@ describe('contentDisposition', () => {
     expect(contentDisposition('Été "x" (1).mp4')).toBe(
       `attachment; filename="_t_ _x_ (1).mp4"; filename*=UTF-8''%C3%89t%C3%A9%20%22x%22%20%281%29.mp4`,
     );
+  });
+});
+
+describe('renditionFileName', () => {
+  it('suffixes the rendition before the extension only when there are several', () => {
+    expect(renditionFileName('Summer-0001.mp4', 0, 1)).toBe('Summer-0001.mp4');
+    expect(renditionFileName('Summer-0001.mp4', 0, 2)).toBe('Summer-0001-r0.mp4');
+    expect(renditionFileName('Summer-0001.MOV', 3, 4)).toBe('Summer-0001-r3.MOV');
+    expect(renditionFileName('no-extension', 1, 2)).toBe('no-extension-r1');
   });
 });

@@ -135,6 +135,14 @@ export function contentDisposition(name: string, kind: 'attachment' | 'inline' =
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
+/**
+ * Pure: an output's name in one of the job's renditions. With several, each name ends in its
+ * rendition (`-r0`, `-r1`…, before the extension) so the files stay unique; with one, unchanged.
+ */
+export function renditionFileName(name: string, rendition: number, renditions: number): string {
+  return renditions > 1 ? name.replace(/(\.[a-z0-9]+)?$/i, `-r${rendition}$1`) : name;
+}
+
 /** Pure: each combination's clips with their group's name and original file name. */
 export function namedClips(
   combinations: readonly (readonly string[])[],

@@ -61,6 +61,47 @@ export const dbPool = new Gauge({
   registers: [metricsRegistry],
 });
 
+// The fleet (issue 18, docs/scaling.md): what an autoscaler needs.
+export const tasksRun = new Counter({
+  name: 'media_tasks_run_total',
+  help: 'Tasks this worker ran, by outcome (done, retry, handback)',
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+export const tasksInFlight = new Gauge({
+  name: 'media_worker_tasks_in_flight',
+  help: 'Tasks this worker runs now',
+  registers: [metricsRegistry],
+});
+
+export const taskBacklog = new Gauge({
+  name: 'media_tasks',
+  help: 'Tasks of running jobs by licence band and status: WAITING (held back by fair shares or by clips not ready yet) or QUEUED (on the task queue or running)',
+  labelNames: ['band', 'status'] as const,
+  registers: [metricsRegistry],
+});
+
+export const taskQueuePending = new Gauge({
+  name: 'media_task_queue_pending',
+  help: 'Tasks on the JetStream task queue not yet delivered to a worker, by band and priority level',
+  labelNames: ['band', 'level'] as const,
+  registers: [metricsRegistry],
+});
+
+export const taskOldestSeconds = new Gauge({
+  name: 'media_task_oldest_seconds',
+  help: 'Age of the oldest unfinished task of a running job, by band',
+  labelNames: ['band'] as const,
+  registers: [metricsRegistry],
+});
+
+export const taskDrainSeconds = new Gauge({
+  name: 'media_task_drain_seconds',
+  help: 'Estimated seconds until every unfinished task is done at the current pace: unfinished tasks × mean task time (last 10 min) ÷ tasks running now',
+  registers: [metricsRegistry],
+});
+
 type ScrapeHook = () => Promise<void> | void;
 const hooks = new Set<ScrapeHook>();
 

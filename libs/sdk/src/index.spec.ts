@@ -1,4 +1,4 @@
-import { ApiError, createClient, ok, videoUpload } from './index';
+import { ApiError, assetUpload, createClient, ok, videoUpload } from './index';
 
 /** A fetch that records each request and answers with `answer` (JSON). */
 function recordingFetch(answer: { status: number; body?: unknown } = { status: 200, body: {} }) {
@@ -85,5 +85,20 @@ describe('videoUpload', () => {
     expect(form.get('groupId')).toBe('g1');
     const file = form.get('file') as File;
     expect([file.name, await file.text()]).toEqual(['hook.mp4', 'bytes']);
+  });
+});
+
+describe('assetUpload', () => {
+  it('sends the file as multipart form data', async () => {
+    const { requests, fetch } = recordingFetch({ status: 201, body: {} });
+    const api = createClient({ baseUrl: 'http://api.test', fetch });
+    await api.POST('/api/v1/projects/{id}/assets', {
+      params: { path: { id: 'p1' } },
+      ...assetUpload(new Blob(['png'], { type: 'image/png' }), 'logo.png'),
+    });
+    expect(requests[0].url).toBe('http://api.test/api/v1/projects/p1/assets');
+    expect(requests[0].headers.get('Content-Type')).toMatch(/^multipart\/form-data; boundary=/);
+    const file = (await requests[0].formData()).get('file') as File;
+    expect([file.name, await file.text()]).toEqual(['logo.png', 'png']);
   });
 });

@@ -88,3 +88,16 @@ export function videoUpload(file: Blob, fileName: string, groupId?: string) {
     bodySerializer: (body: unknown) => body as FormData,
   };
 }
+
+/**
+ * The multipart body of `POST /api/v1/projects/{id}/assets` (a logo or a music track), as
+ * videoUpload: `api.POST('/api/v1/projects/{id}/assets', { params: { path: { id } }, ...assetUpload(file, 'logo.png') })`
+ */
+export function assetUpload(file: Blob, fileName: string) {
+  const form = new FormData();
+  form.append('file', file, fileName);
+  return {
+    body: form as unknown as Schemas['UploadAssetDto'],
+    bodySerializer: (body: unknown) => body as FormData,
+  };
+}

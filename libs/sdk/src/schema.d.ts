@@ -562,6 +562,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs/{id}/archive/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A signed URL to the job's archive that works without headers until it expires */
+        post: operations["createJobArchiveLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/archive/shared": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the job's archive (ZIP) through a signed link (no headers needed) */
+        get: operations["downloadSharedJobArchive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/outputs/{id}/download": {
         parameters: {
             query?: never;
@@ -1622,6 +1656,40 @@ export interface components {
              */
             seed?: number;
         };
+        PlannedRenditionDto: {
+            /**
+             * @description its index: each output carries it as `rendition`
+             * @example 0
+             */
+            index: number;
+            /**
+             * @description the rendition’s, else the project’s, else the shape of the first group’s clip
+             * @example 9:16
+             * @enum {string}
+             */
+            aspectRatio: "16:9" | "9:16" | "1:1" | "4:5";
+            /**
+             * @example MP4
+             * @enum {string}
+             */
+            format: "MP4" | "MOV" | "AVI";
+            /**
+             * @example HIGH
+             * @enum {string}
+             */
+            quality: "LOW" | "MEDIUM" | "HIGH" | "ULTRA";
+            /**
+             * @description as set (default 30)
+             * @example 30
+             * @enum {string}
+             */
+            fps: 30 | 60 | "source";
+            /**
+             * @example h264
+             * @enum {string}
+             */
+            codec: "h264" | "hevc";
+        };
         PlannedClipDto: {
             /** @example cmwgroup0000a97d18hs8uu1 */
             groupId: string | null;
@@ -1639,10 +1707,18 @@ export interface components {
              */
             index: number;
             /**
-             * @description the output file name; {job} shows as "job" until the job exists
+             * @description the output file name (in the first rendition); {job} shows as "job" until the job exists
              * @example Summer-0000-hook-1-cta-2.mp4
              */
             name: string;
+            /**
+             * @description the file name in each rendition, by rendition index (with several, each ends in -r<index>)
+             * @example [
+             *       "Summer-0000-hook-1-cta-2-r0.mp4",
+             *       "Summer-0000-hook-1-cta-2-r1.mp4"
+             *     ]
+             */
+            names: string[];
             /** @example 14.5 */
             durationSeconds: number;
             /** @description in play order */
@@ -1659,6 +1735,8 @@ export interface components {
              * @example 20
              */
             credits: number;
+            /** @description every combination is rendered once in each (one without settings.renditions) */
+            renditions: components["schemas"]["PlannedRenditionDto"][];
             combinations: components["schemas"]["PlannedCombinationDto"][];
         };
         EstimateDto: {
@@ -1696,6 +1774,11 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            /**
+             * @description the job's priority within your licence's band (ENTERPRISE before PREMIUM before FREE): higher runs first among your band's jobs; default 0
+             * @example 5
+             */
+            priority?: number;
         };
         OutputDto: {
             /** @example cmwv1x2y30000a97d18hs8uu1 */
@@ -1772,6 +1855,11 @@ export interface components {
             createdAt: string;
             /** @description outputs recorded so far */
             outputs: components["schemas"]["OutputDto"][];
+            /**
+             * @description the job's priority within its licence's band on the task queue
+             * @example 0
+             */
+            priority: number;
         };
         JobPageDto: {
             items: components["schemas"]["JobDto"][];
@@ -4473,6 +4561,135 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createJobArchiveLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLinkDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedLinkDto"];
+                };
+            };
+            /** @description expiresInSeconds outside 1 s … 7 days */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description an API key without the 'read' scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description no such job of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description the job is not final */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    downloadSharedJobArchive: {
+        parameters: {
+            query: {
+                /** @description from POST /jobs/:id/archive/link */
+                token: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the ZIP */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description token given more than once, or not as a string */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description the token is missing, malformed, tampered with or expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description the job is gone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description the job is not final */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };

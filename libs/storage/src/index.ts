@@ -5,3 +5,4 @@ export * from './s3-object.storage';
 export * from './local-file-cache';
 export * from './storage.module';
 export * from './stale-files';
+export * from './storage-lifecycle';

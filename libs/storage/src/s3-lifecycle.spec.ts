@@ -5,11 +5,13 @@ import {
   type LifecycleRule,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { LocalDiskStorage } from './local-disk.storage';
 import {
   S3ObjectStorage,
   VERSION_LIFECYCLE_RULE_ID,
   versionLifecycleRule,
 } from './s3-object.storage';
+import { applyVersionLifecycleAtBoot } from './storage-lifecycle';
 
 /** An in-memory S3 bucket's lifecycle configuration behind the client's `send`. */
 function fakeS3(initial: LifecycleRule[] | null, failWith?: Error) {
@@ -81,5 +83,61 @@ describe('S3 version lifecycle', () => {
       versioning: false,
     });
     await expect(strict.applyVersionLifecycle(30)).rejects.toThrow('denied');
+  });
+});
+
+describe('the lifecycle rule at boot (S3_VERSION_LIFECYCLE_DAYS)', () => {
+  const logs = () => {
+    const lines: string[] = [];
+    return {
+      lines,
+      log: (m: string) => lines.push(`log: ${m}`),
+      warn: (m: string) => lines.push(`warn: ${m}`),
+    };
+  };
+
+  it('puts the rule in the bucket and says so', async () => {
+    const { client, state } = fakeS3(null);
+    const log = logs();
+    await applyVersionLifecycleAtBoot(
+      new S3ObjectStorage(client, { bucket: 'b', versioning: true }),
+      30,
+      log,
+    );
+    expect(state.rules).toEqual([versionLifecycleRule(30)]);
+    expect(log.lines).toEqual([expect.stringMatching(/^log: .*expire 30 day/)]);
+  });
+
+  it('does nothing with 0', async () => {
+    const { client, state } = fakeS3(null);
+    const log = logs();
+    await applyVersionLifecycleAtBoot(
+      new S3ObjectStorage(client, { bucket: 'b', versioning: true }),
+      0,
+      log,
+    );
+    expect(state.puts).toBe(0);
+    expect(log.lines).toEqual([]);
+  });
+
+  it('never throws: a refusal or an unsupported service is a warning', async () => {
+    for (const error of [
+      Object.assign(new Error('denied'), { name: 'AccessDenied' }),
+      Object.assign(new Error('not implemented'), { name: 'NotImplemented' }),
+    ]) {
+      const log = logs();
+      const store = new S3ObjectStorage(fakeS3(null, error).client, {
+        bucket: 'b',
+        versioning: false,
+      });
+      await expect(applyVersionLifecycleAtBoot(store, 30, log)).resolves.toBeUndefined();
+      expect(log.lines).toEqual([expect.stringMatching(/^warn: bucket lifecycle rule not set/)]);
+    }
+  });
+
+  it('warns that another driver has no such rule', async () => {
+    const log = logs();
+    await applyVersionLifecycleAtBoot(new LocalDiskStorage('/nonexistent'), 7, log);
+    expect(log.lines).toEqual([expect.stringMatching(/^warn: .*STORAGE_DRIVER=s3 only/)]);
   });
 });

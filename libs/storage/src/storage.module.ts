@@ -7,6 +7,7 @@ import { LocalDiskStorage } from './local-disk.storage';
 import { NatsObjectStorage } from './nats-object.storage';
 import { S3ObjectStorage } from './s3-object.storage';
 import { STORAGE, type Storage, type StorageDriver } from './storage';
+import { StorageLifecycle } from './storage-lifecycle';
 
 /** Builds the driver STORAGE_DRIVER names (docs/storage.md). */
 export function createStorage(config: ConfigService, nc: NatsConnection): Storage {
@@ -45,11 +46,16 @@ export function createStorage(config: ConfigService, nc: NatsConnection): Storag
   }
 }
 
-/** The app's storage driver; MessagingModule (global) provides the NATS connection it may use. */
+/**
+ * The app's storage driver; MessagingModule (global) provides the NATS connection it may use.
+ * At boot, S3_VERSION_LIFECYCLE_DAYS asks the s3 driver for its old-versions rule
+ * (StorageLifecycle).
+ */
 @Global()
 @Module({
   providers: [
     { provide: STORAGE, inject: [ConfigService, NATS_CONNECTION], useFactory: createStorage },
+    StorageLifecycle,
   ],
   exports: [STORAGE],
 })

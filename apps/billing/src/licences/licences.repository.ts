@@ -32,7 +32,8 @@ export class LicencesRepository {
   }
 
   async setLicence(tx: Tx, userId: string, licence: Licence): Promise<void> {
-    await tx.user.update({ where: { id: userId }, data: licence });
+    // Only the id back: billing's role reads no more of users than credits and licences.
+    await tx.user.update({ where: { id: userId }, data: licence, select: { id: true } });
   }
 
   audit(tx: Tx, entry: AuditEntry): Promise<void> {

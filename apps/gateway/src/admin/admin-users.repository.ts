@@ -1,20 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaService, type LicenseType, type UserRole } from '@app/database';
+import { PrismaService, type LicenseType, type UserRole } from '@app/database';
 
-const PUBLIC_FIELDS = {
-  id: true,
-  email: true,
-  firstName: true,
-  lastName: true,
-  role: true,
-  isActive: true,
-  credits: true,
-  licenseType: true,
-  licenseExpiry: true,
-  createdAt: true,
-} satisfies Prisma.UserSelect;
-
-export type AdminUserRow = Prisma.UserGetPayload<{ select: typeof PUBLIC_FIELDS }>;
+export interface AdminUserRow {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  role: UserRole;
+  isActive: boolean;
+  credits: number;
+  licenseType: LicenseType;
+  licenseExpiry: Date | null;
+  createdAt: Date;
+}
 
 export interface UserFilter {
   email?: string;
@@ -23,49 +21,53 @@ export interface UserFilter {
   take: number;
 }
 
+type Row = Omit<AdminUserRow, 'role' | 'licenseType'> & { role: string; licenseType: string };
+
+const toRow = (r: Row): AdminUserRow => ({
+  ...r,
+  role: r.role as UserRole,
+  licenseType: r.licenseType as LicenseType,
+});
+
 /**
- * Users as operators see them: every user (service-level reads; the counts come from tenant
- * tables, which row level security would otherwise limit to the operator's own rows).
+ * Users as operators see them. Row level security shows the gateway its caller's row only, so
+ * every read or change of another user goes through a SECURITY DEFINER function that answers
+ * only when the caller (app.current_user_id) is an active ADMIN: admin_users, admin_users_count,
+ * admin_user, admin_user_counts, admin_set_user_active (never a password hash).
  */
 @Injectable()
 export class AdminUsersRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async roleOf(userId: string): Promise<UserRole | null> {
+  /** The caller's own role (the request's scope is the caller). */
+  async roleOf(callerId: string): Promise<UserRole | null> {
     const user = await this.prisma.user.findUnique({
-      where: { id: userId },
+      where: { id: callerId },
       select: { role: true },
     });
     return user?.role ?? null;
   }
 
   async list(filter: UserFilter): Promise<{ rows: AdminUserRow[]; total: number }> {
-    const where: Prisma.UserWhereInput = {
-      ...(filter.email ? { email: { contains: filter.email, mode: 'insensitive' } } : {}),
-      ...(filter.licenseType ? { licenseType: filter.licenseType } : {}),
-    };
-    const [rows, total] = await this.prisma.$transaction([
-      this.prisma.user.findMany({
-        where,
-        select: PUBLIC_FIELDS,
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        skip: filter.skip,
-        take: filter.take,
-      }),
-      this.prisma.user.count({ where }),
+    const email = filter.email ?? null;
+    const licence = filter.licenseType ?? null;
+    const [rows, [count]] = await this.prisma.$transaction([
+      this.prisma.$queryRaw<Row[]>`
+        SELECT * FROM admin_users(${email}::text, ${licence}::text, ${filter.skip}::int, ${filter.take}::int)`,
+      this.prisma.$queryRaw<{ total: bigint }[]>`
+        SELECT admin_users_count(${email}::text, ${licence}::text) AS "total"`,
     ]);
-    return { rows, total };
+    return { rows: rows.map(toRow), total: Number(count?.total ?? 0) };
   }
 
-  /**
-   * The user and counts of what they own. The counts cross tenants, so they come from the one
-   * function that answers them, and only to an active ADMIN (the caller's app.current_user_id).
-   */
+  /** Whether the user exists (as an operator sees it). */
+  async exists(userId: string): Promise<boolean> {
+    return (await this.user(userId)) !== null;
+  }
+
+  /** The user and counts of what they own. */
   async find(userId: string) {
-    const user = await this.prisma.user.findUnique({
-      where: { id: userId },
-      select: PUBLIC_FIELDS,
-    });
+    const user = await this.user(userId);
     if (!user) return null;
     const [counts] = await this.prisma.$queryRaw<
       { projects: bigint; api_keys: bigint; transactions: bigint }[]
@@ -82,10 +84,13 @@ export class AdminUsersRepository {
 
   /** Sets is_active; answers false when no such user. */
   async setActive(userId: string, isActive: boolean): Promise<boolean> {
-    const { count } = await this.prisma.user.updateMany({
-      where: { id: userId },
-      data: { isActive },
-    });
-    return count === 1;
+    const [row] = await this.prisma.$queryRaw<{ changed: boolean }[]>`
+      SELECT admin_set_user_active(${userId}::text, ${isActive}::boolean) AS "changed"`;
+    return row?.changed === true;
+  }
+
+  private async user(userId: string): Promise<AdminUserRow | null> {
+    const [row] = await this.prisma.$queryRaw<Row[]>`SELECT * FROM admin_user(${userId}::text)`;
+    return row ? toRow(row) : null;
   }
 }

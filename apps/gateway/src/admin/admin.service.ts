@@ -128,7 +128,7 @@ export class AdminService {
   }
 
   private async mustExist(userId: string): Promise<void> {
-    if (!(await this.users.roleOf(userId))) throw new NotFoundException('user not found');
+    if (!(await this.users.exists(userId))) throw new NotFoundException('user not found');
   }
 
   private async findUserQuietly(userId: string) {

@@ -10,33 +10,24 @@ export interface AuditLogFilter {
   take: number;
 }
 
-/** Reads of the append-only audit log, newest first. */
+/**
+ * Reads of the append-only audit log, newest first. The gateway's role may only append to the
+ * log (its entries name users): operators read it through admin_audit_logs and
+ * admin_audit_logs_count, which answer only an active ADMIN (app.current_user_id).
+ */
 @Injectable()
 export class AuditLogsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async list(filter: AuditLogFilter): Promise<{ rows: AuditLog[]; total: number }> {
-    const where: Prisma.AuditLogWhereInput = {
-      ...(filter.actorId ? { actorUserId: filter.actorId } : {}),
-      ...(filter.action ? { action: filter.action } : {}),
-      ...(filter.from || filter.to
-        ? {
-            createdAt: {
-              ...(filter.from ? { gte: filter.from } : {}),
-              ...(filter.to ? { lte: filter.to } : {}),
-            },
-          }
-        : {}),
-    };
-    const [rows, total] = await this.prisma.$transaction([
-      this.prisma.auditLog.findMany({
-        where,
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        skip: filter.skip,
-        take: filter.take,
-      }),
-      this.prisma.auditLog.count({ where }),
+    const where = Prisma.sql`${filter.actorId ?? null}::text, ${filter.action ?? null}::text,
+      ${filter.from ?? null}::timestamp, ${filter.to ?? null}::timestamp`;
+    const [rows, [count]] = await this.prisma.$transaction([
+      this.prisma.$queryRaw<AuditLog[]>`
+        SELECT * FROM admin_audit_logs(${where}, ${filter.skip}::int, ${filter.take}::int)`,
+      this.prisma.$queryRaw<{ total: bigint }[]>`
+        SELECT admin_audit_logs_count(${where}) AS "total"`,
     ]);
-    return { rows, total };
+    return { rows, total: Number(count?.total ?? 0) };
   }
 }

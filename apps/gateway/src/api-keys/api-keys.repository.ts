@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type ApiKey, type User } from '@app/database';
+import { PrismaService, type ApiKey, type LicenseType } from '@app/database';
+import type { KeyWithOwner } from '../auth/auth-cache';
 
 export interface NewApiKey {
   userId: string;
@@ -10,17 +11,44 @@ export interface NewApiKey {
   scopes: string[];
 }
 
+type KeyRow = ApiKey & {
+  userEmail: string;
+  userIsActive: boolean;
+  userLicenseType: string;
+  userLicenseExpiry: Date | null;
+};
+
+/**
+ * api_keys for the gateway: row level security shows a user scope its own keys. The guard's
+ * look-up, before the caller is known, goes through gateway_api_key (by the whole key's hash).
+ */
 @Injectable()
 export class ApiKeysRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** The key with its owner, by its visible prefix (the guard's lookup). */
-  findByPrefix(prefix: string): Promise<(ApiKey & { user: User }) | null> {
-    return this.prisma.apiKey.findUnique({ where: { prefix }, include: { user: true } });
+  /** The key with what the guard needs of its owner, by the SHA-256 of the whole key. */
+  async findByHash(keyHash: string): Promise<KeyWithOwner | null> {
+    const [row] = await this.prisma.$queryRaw<KeyRow[]>`
+      SELECT * FROM gateway_api_key(${keyHash}::text)`;
+    if (!row) return null;
+    const { userEmail, userIsActive, userLicenseType, userLicenseExpiry, ...key } = row;
+    return {
+      ...key,
+      user: {
+        id: key.userId,
+        email: userEmail,
+        isActive: userIsActive,
+        licenseType: userLicenseType as LicenseType,
+        licenseExpiry: userLicenseExpiry,
+      },
+    };
   }
 
-  touchLastUsed(id: string, at: Date): Promise<unknown> {
-    return this.prisma.apiKey.update({ where: { id }, data: { lastUsedAt: at } });
+  /** As the key's owner: the guard runs before the request's scope names the caller. */
+  touchLastUsed(userId: string, id: string, at: Date): Promise<unknown> {
+    return this.prisma.asUser(userId, () =>
+      this.prisma.apiKey.updateMany({ where: { id }, data: { lastUsedAt: at } }),
+    );
   }
 
   countLive(userId: string): Promise<number> {

@@ -8,8 +8,9 @@ import {
 } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { NatsNames } from '@app/contracts';
-import type { ApiKey, User } from '@app/database';
+import type { ApiKey } from '@app/database';
 import { decodeJson, encodeJson, InjectNats, InjectNatsNames } from '@app/messaging';
+import type { AuthAccount } from './auth-user';
 
 /** How long a user or key look-up is reused without asking the database again. */
 export const AUTH_CACHE_TTL_MS = 5_000;
@@ -18,7 +19,7 @@ export const AUTH_CACHE_TTL = Symbol('AUTH_CACHE_TTL');
 /** Entries kept at most per map (the oldest go first). */
 const MAX_ENTRIES = 10_000;
 
-export type KeyWithOwner = ApiKey & { user: User };
+export type KeyWithOwner = ApiKey & { user: AuthAccount };
 
 /** What a verified access token says (its signature, algorithm and expiry checked). */
 export interface TokenClaims {
@@ -66,7 +67,7 @@ class TtlMap<V> {
 @Injectable()
 export class AuthCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AuthCache.name);
-  private readonly users: TtlMap<User>;
+  private readonly users: TtlMap<AuthAccount>;
   private readonly keys: TtlMap<KeyWithOwner>;
   private readonly tokens: TtlMap<TokenClaims>;
   private sub?: Subscription;
@@ -99,7 +100,7 @@ export class AuthCache implements OnModuleInit, OnModuleDestroy {
     this.sub?.unsubscribe();
   }
 
-  async user(id: string, load: () => Promise<User | null>): Promise<User | null> {
+  async user(id: string, load: () => Promise<AuthAccount | null>): Promise<AuthAccount | null> {
     const hit = this.users.get(id, Date.now());
     if (hit) return hit;
     const user = await load();

@@ -2,9 +2,12 @@ import type { User } from '@app/database';
 import type { AuthUser } from './current-user.decorator';
 import { API_KEY_SCOPES, type ApiKeyScope } from './scopes';
 
+/** What the auth guard reads of a caller's row (never the password hash). */
+export type AuthAccount = Pick<User, 'id' | 'email' | 'isActive' | 'licenseType' | 'licenseExpiry'>;
+
 /** The caller as routes see it; a JWT holds every scope. */
 export function toAuthUser(
-  user: User,
+  user: AuthAccount,
   via: { kind: 'jwt' } | { kind: 'apiKey'; id: string; scopes: readonly string[] },
 ): AuthUser {
   const base = {

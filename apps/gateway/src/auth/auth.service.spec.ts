@@ -32,10 +32,11 @@ const register = {
 
 describe('AuthService', () => {
   it('registers with a bcrypt hash and signs a token for the new user', async () => {
-    const { service, jwt } = setup();
+    const { service, jwt, users } = setup();
     const { user, accessToken } = await service.register(register);
-    expect(user.password).not.toBe(register.password);
-    expect(await bcrypt.compare(register.password, user.password)).toBe(true);
+    const stored = users.rows.get(user.id)!.password;
+    expect(stored).not.toBe(register.password);
+    expect(await bcrypt.compare(register.password, stored)).toBe(true);
     expect(jwt.verify(accessToken, { algorithms: ['HS256'] })).toMatchObject({ sub: user.id });
   });
 

@@ -7,9 +7,8 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import bcrypt from 'bcryptjs';
-import { isUniqueViolation, type User } from '@app/database';
 import { AuditService } from '../audit/audit.service';
-import { UsersRepository } from '../users/users.repository';
+import { UsersRepository, type Account } from '../users/users.repository';
 import type { LoginDto } from './dto/login.dto';
 import type { RegisterDto } from './dto/register.dto';
 
@@ -25,29 +24,23 @@ export class AuthService {
     private readonly audit: AuditService,
   ) {}
 
-  async register(dto: RegisterDto): Promise<{ user: User; accessToken: string }> {
+  async register(dto: RegisterDto): Promise<{ user: Account; accessToken: string }> {
     const password = await bcrypt.hash(dto.password, this.config.getOrThrow<number>('BCRYPT_COST'));
-    try {
-      const user = await this.users.create({
-        email: dto.email,
-        password,
-        firstName: dto.firstName,
-        lastName: dto.lastName,
-      });
-      return { user, accessToken: await this.sign(user) };
-    } catch (e) {
-      if (isUniqueViolation(e)) {
-        throw new ConflictException('this email is already registered');
-      }
-      throw e;
-    }
+    const user = await this.users.create({
+      email: dto.email,
+      password,
+      firstName: dto.firstName,
+      lastName: dto.lastName,
+    });
+    if (!user) throw new ConflictException('this email is already registered');
+    return { user, accessToken: await this.sign(user) };
   }
 
   /** Unknown email and wrong password get the same 401; a disabled account gets 403. */
   async login(
     dto: LoginDto,
   ): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
-    const user = await this.users.findByEmail(dto.email);
+    const user = await this.users.findForLogin(dto.email);
     const matches = await bcrypt.compare(dto.password, user?.password ?? DUMMY_HASH);
     if (!user || !matches || !user.isActive) {
       await this.audit.record(user ? { id: user.id } : null, {
@@ -77,7 +70,7 @@ export class AuthService {
     };
   }
 
-  private sign(user: User): Promise<string> {
+  private sign(user: { id: string }): Promise<string> {
     return this.jwt.signAsync({ sub: user.id });
   }
 }

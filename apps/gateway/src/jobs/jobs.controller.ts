@@ -25,6 +25,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { effectiveLicence } from '@app/contracts';
 import { Public } from '../auth/public.decorator';
 import { SignedTokens } from '../outputs/links/signed-tokens';
 import { Authenticated } from '../auth/authenticated.decorator';
@@ -41,6 +42,7 @@ import { JobEventsStream } from './job-events/job-events.stream';
 import { StreamAuthGuard, type StreamRequest } from './job-events/stream-auth.guard';
 import { writeSse } from './job-events/sse-writer';
 import { JobFiles } from './job-files/job-files.service';
+import { sendArchive } from './job-files/archive-response';
 import { PlanJob } from './plan-job/plan-job.usecase';
 import { CancelJob } from './cancel-job/cancel-job.usecase';
 import { CreateJob } from './create-job/create-job.usecase';
@@ -156,9 +158,11 @@ export class JobsController {
     return JobDto.from(
       await this.createJob.execute({
         userId: user.id,
+        band: effectiveLicence(user.licenseType, user.licenseExpiry).type,
         projectId,
         seed: body?.seed,
         metadata: body?.metadata,
+        priority: body?.priority,
         idempotencyKey: key,
       }),
     );
@@ -296,11 +300,7 @@ export class JobsController {
     @Param('id') id: string,
     @Res() res: Response,
   ): Promise<void> {
-    const archive = await this.files.archivable(user.id, id);
-    res.status(200);
-    res.setHeader('Content-Type', 'application/zip');
-    res.setHeader('Content-Disposition', `attachment; filename="job-${id}.zip"`);
-    await this.files.writeArchive(archive, res);
+    await sendArchive(this.files, user.id, id, res);
   }
 
   @Post('jobs/:id/events/token')

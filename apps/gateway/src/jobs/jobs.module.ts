@@ -8,6 +8,7 @@ import { CancelJob } from './cancel-job/cancel-job.usecase';
 import { CreateJob } from './create-job/create-job.usecase';
 import { JobEventsStream } from './job-events/job-events.stream';
 import { StreamAuthGuard } from './job-events/stream-auth.guard';
+import { ArchiveLinksController } from './job-files/archive-links.controller';
 import { JobFilesRepository } from './job-files/job-files.repository';
 import { JobFiles } from './job-files/job-files.service';
 import { JobQueuePublisher } from './job-queue.publisher';
@@ -19,7 +20,7 @@ import { PlanJob } from './plan-job/plan-job.usecase';
 
 @Module({
   imports: [AuthModule, JobLifecycleModule, OutputsModule, WebhookEventsModule],
-  controllers: [JobsController],
+  controllers: [JobsController, ArchiveLinksController],
   providers: [
     JobsService,
     CreateJob,

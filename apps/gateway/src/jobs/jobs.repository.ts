@@ -58,6 +58,7 @@ const JOB_WITH_OUTPUTS: PreparedRead = {
       j.output_count AS "outputCount", j.credits_reserved AS "creditsReserved", j.seed,
       j.started_at AS "startedAt", j.completed_at AS "completedAt",
       j.error_message AS "errorMessage", j.created_at AS "createdAt", j.updated_at AS "updatedAt",
+      COALESCE((j.settings->>'priority')::int, 0) AS priority,
       COALESCE((
         SELECT json_agg(json_build_object(
           'id', o.id, 'filename', o.filename, 'size', o.size::text, 'duration', o.duration::text,
@@ -110,8 +111,8 @@ export class JobsRepository {
   async findOwnedWithOutputs(
     userId: string,
     jobId: string,
-  ): Promise<(JobView & { outputs: OutputView[] }) | null> {
-    const [row] = await this.prisma.prepared<JobView & { outputs: OutputJson[] }>(
+  ): Promise<(JobView & { priority: number; outputs: OutputView[] }) | null> {
+    const [row] = await this.prisma.prepared<JobView & { priority: number; outputs: OutputJson[] }>(
       JOB_WITH_OUTPUTS,
       [jobId, userId],
     );

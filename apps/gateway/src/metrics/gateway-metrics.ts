@@ -1,11 +1,16 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { NatsNames } from '@app/contracts';
-import { InjectNats, InjectNatsNames } from '@app/messaging';
-import { watchDbPool, watchJobsByStatus, watchQueueDepth } from '@app/observability';
+import { InjectNats, InjectNatsNames, taskQueues } from '@app/messaging';
+import {
+  watchDbPool,
+  watchJobsByStatus,
+  watchQueueDepth,
+  watchTaskBacklog,
+} from '@app/observability';
 import { MetricsRepository } from './metrics.repository';
 
-/** Gauges read at scrape time: jobs by status, queue depth, database pool use. */
+/** Gauges read at scrape time: jobs by status, queue depth, the fleet's tasks, pool use. */
 @Injectable()
 export class GatewayMetrics implements OnModuleInit {
   constructor(
@@ -18,5 +23,9 @@ export class GatewayMetrics implements OnModuleInit {
     watchJobsByStatus(() => this.metrics.jobsByStatus());
     watchDbPool(() => this.metrics.poolUse());
     watchQueueDepth(this.nc, this.names.media.jobsStream, this.names.media.workersConsumer);
+    watchTaskBacklog(() => this.metrics.taskBacklog(), this.nc, {
+      stream: this.names.media.tasksStream,
+      consumers: taskQueues(this.names),
+    });
   }
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@app/database';
+import { readTaskBacklog } from '@app/jobs';
+import type { TaskBacklog } from '@app/observability';
 
 @Injectable()
 export class MetricsRepository {
@@ -13,6 +15,11 @@ export class MetricsRepository {
     const rows = await this.prisma.$queryRaw<{ status: string; count: bigint }[]>`
       SELECT "status", "count" FROM gateway_jobs_by_status()`;
     return rows.map((r) => ({ status: r.status, count: Number(r.count) }));
+  }
+
+  /** The fleet's unfinished tasks by band (counts only, docs/scaling.md). */
+  taskBacklog(): Promise<TaskBacklog[]> {
+    return readTaskBacklog(this.prisma);
   }
 
   poolUse() {

@@ -26,6 +26,7 @@ import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
 import { Public } from '../auth/public.decorator';
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
 import { CreateLinkDto, SignedLinkDto } from './links/create-link.dto';
+import { signedLinkUrl } from './links/signed-link-url';
 import { SignedTokens } from './links/signed-tokens';
 import { sendOutput } from './output-response';
 import { OutputsService } from './outputs.service';
@@ -103,10 +104,8 @@ export class OutputsController {
       user.id,
       body.expiresInSeconds,
     );
-    const base =
-      process.env.PUBLIC_URL?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
     return {
-      url: `${base}/api/v1/outputs/${encodeURIComponent(output.id)}/shared?token=${token}`,
+      url: signedLinkUrl(req, `outputs/${encodeURIComponent(output.id)}/shared`, token),
       expiresAt,
     };
   }

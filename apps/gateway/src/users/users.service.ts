@@ -1,12 +1,11 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import type { User } from '@app/database';
-import { UsersRepository } from './users.repository';
+import { UsersRepository, type Account } from './users.repository';
 
 @Injectable()
 export class UsersService {
   constructor(private readonly users: UsersRepository) {}
 
-  async get(id: string): Promise<User> {
+  async get(id: string): Promise<Account> {
     const user = await this.users.findById(id);
     if (!user) throw new NotFoundException('user not found');
     return user;

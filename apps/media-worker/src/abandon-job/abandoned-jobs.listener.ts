@@ -2,20 +2,28 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
-import { MediaJobMessage, parsePayload, type NatsNames } from '@app/contracts';
+import { MediaJobMessage, MediaTaskMessage, parsePayload, type NatsNames } from '@app/contracts';
+
+/** A stream whose spent messages abandon their job. */
+interface Source {
+  stream: string;
+  what: string;
+  jobOf: (data: unknown) => string;
+}
 import { decodeJson, InjectNats, InjectNatsNames } from '@app/messaging';
 import { AbandonJob } from './abandon-job.usecase';
 
 /**
- * JetStream's MAX_DELIVERIES advisory: a job message was delivered JOB_MAX_DELIVER times and no
- * worker acked it (each worker holding it was killed before it could record an outcome). Without
- * this the job would stay PROCESSING for ever with its credits reserved. One worker of the queue
- * group fails the job, settles its credits, and removes the spent message from the stream.
+ * JetStream's MAX_DELIVERIES advisory: a job message, or one of a job's tasks, was delivered
+ * JOB_MAX_DELIVER times and no worker acked it (each worker holding it was killed before it
+ * could record an outcome). Without this the job would stay PROCESSING for ever with its credits
+ * reserved. One worker of the queue group fails the job, settles its credits, and removes the
+ * spent message from its stream.
  */
 @Injectable()
 export class AbandonedJobsListener implements OnApplicationBootstrap {
   private readonly logger = new Logger(AbandonedJobsListener.name);
-  private subscription?: Subscription;
+  private subscriptions: Subscription[] = [];
 
   constructor(
     @InjectNats() private readonly nc: NatsConnection,
@@ -25,26 +33,39 @@ export class AbandonedJobsListener implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    const { maxDeliveriesAdvisory, advisoriesQueue } = this.names.media;
-    this.subscription = this.nc.subscribe(maxDeliveriesAdvisory, {
-      queue: advisoriesQueue,
-      callback: (error, msg) => {
-        if (!error) void this.handle(decodeJson(msg.data) as { stream_seq?: number });
-      },
-    });
+    const { maxDeliveriesAdvisory, taskMaxDeliveriesAdvisory, advisoriesQueue } = this.names.media;
+    const listen = (subject: string, source: Source) =>
+      this.nc.subscribe(subject, {
+        queue: advisoriesQueue,
+        callback: (error, msg) => {
+          if (!error) void this.handle(decodeJson(msg.data) as { stream_seq?: number }, source);
+        },
+      });
+    this.subscriptions = [
+      listen(maxDeliveriesAdvisory, {
+        stream: this.names.media.jobsStream,
+        what: 'this job',
+        jobOf: (data) => parsePayload(MediaJobMessage, data).jobId,
+      }),
+      listen(taskMaxDeliveriesAdvisory, {
+        stream: this.names.media.tasksStream,
+        what: 'a task of this job',
+        jobOf: (data) => parsePayload(MediaTaskMessage, data).jobId,
+      }),
+    ];
   }
 
-  private async handle(advisory: { stream_seq?: number }): Promise<void> {
+  private async handle(advisory: { stream_seq?: number }, source: Source): Promise<void> {
+    const { stream, what } = source;
     const seq = advisory.stream_seq;
     if (!seq) return;
-    const stream = this.names.media.jobsStream;
     try {
       const jsm = await jetstreamManager(this.nc);
       const stored = await jsm.streams.getMessage(stream, { seq });
       if (!stored) return;
-      const { jobId } = parsePayload(MediaJobMessage, decodeJson(stored.data));
+      const jobId = source.jobOf(decodeJson(stored.data));
       const attempts = this.config.getOrThrow<number>('JOB_MAX_DELIVER');
-      const reason = `no worker finished this job in ${attempts} attempts (the workers stopped while running it)`;
+      const reason = `no worker finished ${what} in ${attempts} attempts (the workers stopped while running it)`;
       // Settling needs billing: a few tries, since no redelivery will come for this message.
       for (let attempt = 1; ; attempt++) {
         const outcome = await this.abandonJob.execute(jobId, reason);

@@ -8,44 +8,38 @@ import { ConfigService } from '@nestjs/config';
 import { jetstream, jetstreamManager, type Consumer, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { MediaJobMessage, parsePayload, type NatsNames } from '@app/contracts';
-import {
-  decodeJson,
-  ensureMediaJobsQueue,
-  InjectNats,
-  InjectNatsNames,
-  requestIdOf,
-} from '@app/messaging';
-import { jobRedeliveries, requestContext } from '@app/observability';
-import { RunJob } from '../run-job/run-job.usecase';
-import type { JobOutcome } from './job-outcome';
+import { decodeJson, ensureMediaJobsQueue, InjectNats, InjectNatsNames } from '@app/messaging';
+import { SplitJob } from '../split-job/split-job.usecase';
+import { runMessage } from './message-runner';
 import { RunningJobs } from './running-jobs';
 
-/** How long SIGTERM waits for running jobs before handing them back to the queue. */
-const SHUTDOWN_GRACE_MS = 20_000;
+/** How long SIGTERM waits for running work before handing it back to the queue. */
+export const SHUTDOWN_GRACE_MS = 20_000;
+
+/** Job messages split at a time by one worker (splitting is short: a probe per clip). */
+const SPLITS_AT_ONCE = 1;
 
 /**
- * Pulls media jobs from the shared durable consumer, at most WORKER_CONCURRENCY at a time.
- * A job is acked only after its outcome is recorded; while it runs, in-progress acks keep
- * JetStream from redelivering it. A worker that dies stops those, and after the ack wait the
- * job goes to another worker, which resumes it.
+ * Pulls job messages from the shared durable consumer and splits each job into tasks
+ * (split-job/); the tasks are run by TasksConsumer, on any worker. A message is acked once the
+ * job's tasks are written; a worker that dies while splitting stops its in-progress acks, and
+ * after the ack wait the message goes to another worker, which finds the plan or writes it.
  */
 @Injectable()
 export class JobsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobsConsumer.name);
   private stopping = false;
   private loop?: Promise<void>;
-  private readonly concurrency: number;
   private readonly ackWaitMs: number;
   private readonly maxDeliver: number;
 
   constructor(
     @InjectNats() private readonly nc: NatsConnection,
     @InjectNatsNames() private readonly names: NatsNames,
-    private readonly runJob: RunJob,
+    private readonly splitJob: SplitJob,
     private readonly running: RunningJobs,
     config: ConfigService,
   ) {
-    this.concurrency = config.getOrThrow<number>('WORKER_CONCURRENCY');
     this.ackWaitMs = config.getOrThrow<number>('JOB_ACK_WAIT_MS');
     this.maxDeliver = config.getOrThrow<number>('JOB_MAX_DELIVER');
   }
@@ -61,26 +55,18 @@ export class JobsConsumer implements OnApplicationBootstrap, BeforeApplicationSh
       this.names.media.workersConsumer,
     );
     this.loop = this.pull(consumer);
-    this.logger.log(
-      `taking jobs from ${this.names.media.jobsStream} (concurrency ${this.concurrency})`,
-    );
+    this.logger.log(`taking jobs from ${this.names.media.jobsStream}`);
   }
 
+  /** No new job messages; running splits finish (or are handed back) with the tasks. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    this.logger.log(`stopping: no new jobs; ${this.running.size} running`);
     await this.loop;
-    const finished = await this.running.waitForAll(SHUTDOWN_GRACE_MS);
-    if (!finished) {
-      this.logger.warn('handing running jobs back to the queue');
-      this.running.abortAll('shutdown');
-      await this.running.waitForAll(SHUTDOWN_GRACE_MS);
-    }
   }
 
   private async pull(consumer: Consumer): Promise<void> {
     while (!this.stopping) {
-      if (this.running.size >= this.concurrency) {
+      if (this.running.count('split:') >= SPLITS_AT_ONCE) {
         await this.running.waitForSlot();
         continue;
       }
@@ -105,31 +91,12 @@ export class JobsConsumer implements OnApplicationBootstrap, BeforeApplicationSh
       msg.term('malformed');
       return;
     }
-    // Every log line of this job carries the request id that asked for it, and the job id.
-    const context = { requestId: requestIdOf(msg.headers), jobId };
-    await requestContext.run(context, () => this.run(msg, jobId));
-  }
-
-  private async run(msg: JsMsg, jobId: string): Promise<void> {
-    if (msg.info.deliveryCount > 1) jobRedeliveries.inc();
-    // In-progress acks at a third of the ack wait: two can be lost before redelivery.
-    const heartbeat = setInterval(() => msg.working(), Math.max(500, this.ackWaitMs / 3));
-    const controller = this.running.start(jobId);
-    let outcome: JobOutcome;
-    try {
-      outcome = await this.runJob.execute(jobId, {
-        signal: controller.signal,
-        deliveryCount: msg.info.deliveryCount,
-        maxDeliver: this.maxDeliver,
-      });
-    } catch (e) {
-      this.logger.error(`job ${jobId}: ${(e as Error).message}`);
-      outcome = { kind: 'retry', delayMs: 5000 };
-    } finally {
-      clearInterval(heartbeat);
-      this.running.finish(jobId);
-    }
-    if (outcome.kind === 'done') msg.ack();
-    else msg.nak(outcome.kind === 'retry' ? outcome.delayMs : 0);
+    await runMessage(
+      msg,
+      { key: `split:${jobId}`, jobId, ackWaitMs: this.ackWaitMs, maxDeliver: this.maxDeliver },
+      this.running,
+      (ctx) => this.splitJob.execute(jobId, ctx),
+      (e) => this.logger.error(`job ${jobId}: ${e.message}`),
+    );
   }
 }

@@ -1,49 +1,66 @@
 import { Injectable } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
 
 export type AbortReason = 'cancel' | 'shutdown';
 
-/** The jobs this worker is running now, each with its AbortController. */
+/**
+ * What this worker is running now (job messages being split, tasks), each under its own key with
+ * its job's id and an AbortController: a cancel stops every task of the job here.
+ */
 @Injectable()
 export class RunningJobs {
-  private readonly jobs = new Map<string, AbortController>();
+  private readonly running = new Map<string, { jobId: string; controller: AbortController }>();
   private waiters: (() => void)[] = [];
 
   get size(): number {
-    return this.jobs.size;
+    return this.running.size;
   }
 
-  start(jobId: string): AbortController {
+  /** How many of the running entries have keys starting with `prefix`. */
+  count(prefix: string): number {
+    let n = 0;
+    for (const key of this.running.keys()) if (key.startsWith(prefix)) n++;
+    return n;
+  }
+
+  start(key: string, jobId: string): AbortController {
     const controller = new AbortController();
-    this.jobs.set(jobId, controller);
+    // A task fetches and probes many clips at once on this one signal.
+    setMaxListeners(0, controller.signal);
+    this.running.set(key, { jobId, controller });
     return controller;
   }
 
-  finish(jobId: string): void {
-    this.jobs.delete(jobId);
+  finish(key: string): void {
+    this.running.delete(key);
     const waiters = this.waiters;
     this.waiters = [];
     waiters.forEach((w) => w());
   }
 
-  /** Stops one job if it runs here; returns whether it did. */
+  /** Stops everything of one job running here; returns whether anything was. */
   abort(jobId: string, reason: AbortReason): boolean {
-    const controller = this.jobs.get(jobId);
-    controller?.abort(reason);
-    return Boolean(controller);
+    let any = false;
+    for (const entry of this.running.values()) {
+      if (entry.jobId !== jobId) continue;
+      entry.controller.abort(reason);
+      any = true;
+    }
+    return any;
   }
 
   abortAll(reason: AbortReason): void {
-    for (const controller of this.jobs.values()) controller.abort(reason);
+    for (const entry of this.running.values()) entry.controller.abort(reason);
   }
 
   waitForSlot(): Promise<void> {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Resolves true when no job runs, false if `timeoutMs` passed first. */
+  /** Resolves true when nothing runs, false if `timeoutMs` passed first. */
   async waitForAll(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    while (this.jobs.size > 0) {
+    while (this.running.size > 0) {
       const left = deadline - Date.now();
       if (left <= 0) return false;
       await Promise.race([this.waitForSlot(), new Promise((r) => setTimeout(r, left))]);

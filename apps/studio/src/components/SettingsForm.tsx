@@ -1,5 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Schemas } from '../api/client';
+import { CreativeFields } from './CreativeFields';
+import { fromSettings, toSettings } from './creative-draft';
 import { Field } from './ui';
 
 export type Settings = Schemas['ProjectSettingsDto'];
@@ -16,7 +18,11 @@ export const DEFAULT_SETTINGS: Settings = {
   outputCount: 4,
 };
 
-/** Project name and settings; `errors` are the API's problems keyed by field path. */
+/**
+ * Project name and settings, the creative ones included (renditions, sound, look, logo);
+ * `errors` are the API's problems keyed by field path. `projectId`: a saved project, whose
+ * brand assets (logo, music) can be chosen and uploaded.
+ */
 export function SettingsForm({
   initialName,
   initial,
@@ -24,6 +30,7 @@ export function SettingsForm({
   submitLabel,
   busy,
   onSubmit,
+  projectId,
 }: {
   initialName: string;
   initial: Settings;
@@ -31,9 +38,11 @@ export function SettingsForm({
   submitLabel: string;
   busy?: boolean;
   onSubmit(name: string, settings: Settings): void;
+  projectId?: string;
 }) {
   const [name, setName] = useState(initialName);
   const [s, setS] = useState<Settings>(initial);
+  const [creative, setCreative] = useState(() => fromSettings(initial));
   const [metadata, setMetadata] = useState(
     Object.entries(initial.metadata?.static ?? {})
       .map(([k, v]) => `${k}=${v}`)
@@ -61,6 +70,7 @@ export function SettingsForm({
         ? { metadata: { ...s.metadata, static: Object.fromEntries(entries) } }
         : {}),
       ...(s.outputNameTemplate ? { outputNameTemplate: s.outputNameTemplate } : {}),
+      ...toSettings(creative),
     };
     onSubmit(name, settings);
   }
@@ -150,6 +160,17 @@ export function SettingsForm({
         />
         Also embed sources, combination, job and time
       </label>
+      <CreativeFields
+        draft={creative}
+        onChange={setCreative}
+        errors={errors}
+        defaults={{
+          format: s.outputFormat,
+          quality: s.quality,
+          aspectRatio: s.aspectRatio ?? '',
+        }}
+        projectId={projectId}
+      />
       <button type="submit" disabled={busy}>
         {submitLabel}
       </button>

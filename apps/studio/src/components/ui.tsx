@@ -8,7 +8,8 @@ export function Field({
   children,
   hint,
 }: {
-  label: string;
+  /** Text, or text with a part for screen readers only (e.g. which rendition a field is of). */
+  label: ReactNode;
   id: string;
   error?: string;
   hint?: string;

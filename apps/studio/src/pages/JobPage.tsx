@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type MouseEvent } from 'react';
 import { api, ApiError, describeError, ok, type Schemas } from '../api/client';
 import { Link } from '../router';
 import { useSession } from '../session';
@@ -6,6 +6,8 @@ import { ErrorMessage, formatBytes, formatDuration, Progress } from '../componen
 
 type Job = Schemas['JobDto'];
 const FINAL = ['COMPLETED', 'FAILED', 'CANCELLED'];
+/** How long the archive's signed link lives; a click near its end asks for a fresh one. */
+const ARCHIVE_LINK_SECONDS = 15 * 60;
 
 /** Saves a blob or URL under a file name through a temporary <a download>. */
 function save(href: string, filename: string) {
@@ -91,12 +93,47 @@ function useLiveJob(id: string) {
   return { job, error, live, refresh };
 }
 
+/**
+ * The archive's signed link (POST /jobs/:id/archive/link) once the job is done: "Download all"
+ * is a plain <a href download> to it, so the browser streams the ZIP to disk (nothing is held in
+ * the page's memory). A click on a link about to expire fetches a fresh one first.
+ */
+function useArchiveLink(id: string, ready: boolean) {
+  const [link, setLink] = useState<{ url: string; expiresAt: number }>();
+  const [error, setError] = useState<string>();
+  const fresh = useCallback(async () => {
+    const l = ok(
+      await api.POST('/api/v1/jobs/{id}/archive/link', {
+        params: { path: { id } },
+        body: { expiresInSeconds: ARCHIVE_LINK_SECONDS },
+      }),
+    );
+    const made = { url: l.url, expiresAt: new Date(l.expiresAt).getTime() };
+    setLink(made);
+    return made;
+  }, [id]);
+  useEffect(() => {
+    if (!ready) return;
+    setError(undefined);
+    fresh().catch((e) => setError(describeError(e).message));
+  }, [ready, fresh]);
+  const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
+    if (link && link.expiresAt - Date.now() > 60_000) return; // the browser follows it
+    e.preventDefault();
+    fresh().then(
+      (l) => save(l.url, `job-${id}.zip`),
+      (err) => setError(describeError(err).message),
+    );
+  };
+  return { link, error, onClick };
+}
+
 export function JobPage({ id }: { id: string }) {
   const { refreshBalance } = useSession();
   const { job, error: loadError, live, refresh } = useLiveJob(id);
   const [error, setError] = useState<string>();
-  const [archiving, setArchiving] = useState(false);
   const final = job ? FINAL.includes(job.status) : false;
+  const archive = useArchiveLink(id, job?.status === 'COMPLETED');
   const names = useOutputNames(id, job?.outputs?.length ?? 0);
 
   useEffect(() => {
@@ -109,23 +146,6 @@ export function JobPage({ id }: { id: string }) {
       await refresh();
     } catch (e) {
       setError(describeError(e).message);
-    }
-  }
-
-  async function downloadAll() {
-    setArchiving(true);
-    setError(undefined);
-    try {
-      const archive = ok(
-        await api.GET('/api/v1/jobs/{id}/archive', { params: { path: { id } }, parseAs: 'blob' }),
-      );
-      const url = URL.createObjectURL(archive);
-      save(url, `job-${id}.zip`);
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch (e) {
-      setError(describeError(e).message);
-    } finally {
-      setArchiving(false);
     }
   }
 
@@ -152,9 +172,14 @@ export function JobPage({ id }: { id: string }) {
           </button>
         )}
         {job.status === 'COMPLETED' && (
-          <button type="button" onClick={() => void downloadAll()} disabled={archiving}>
-            {archiving ? 'Preparing…' : 'Download all (ZIP)'}
-          </button>
+          <a
+            className="button"
+            href={archive.link?.url ?? `/jobs/${encodeURIComponent(id)}`}
+            download={`job-${id}.zip`}
+            onClick={archive.onClick}
+          >
+            Download all (ZIP)
+          </a>
         )}
       </div>
       <Progress value={job.progress} label="Job progress" />
@@ -164,13 +189,44 @@ export function JobPage({ id }: { id: string }) {
         {live === 'stream' ? ' · live' : live === 'polling' ? ' · refreshing every 2 s' : ''}
       </p>
       {job.errorMessage && <p className="error">{job.errorMessage}</p>}
-      <ErrorMessage message={error ?? loadError} />
-      <ul className="gallery" aria-label="Videos">
-        {(job.outputs ?? []).map((o) => (
-          <OutputCard key={o.id} output={o} name={names.get(o.id) ?? o.filename} />
-        ))}
-      </ul>
+      <ErrorMessage message={error ?? archive.error ?? loadError} />
+      <Gallery outputs={job.outputs ?? []} names={names} />
     </section>
+  );
+}
+
+/** The outputs as they finish; with several renditions, one list per rendition. */
+function Gallery({
+  outputs,
+  names,
+}: {
+  outputs: Schemas['OutputDto'][];
+  names: Map<string, string>;
+}) {
+  const renditions = [...new Set(outputs.map((o) => o.rendition))].sort((a, b) => a - b);
+  const list = (items: Schemas['OutputDto'][], label: string) => (
+    <ul className="gallery" aria-label={label}>
+      {items.map((o) => (
+        <OutputCard key={o.id} output={o} name={names.get(o.id) ?? o.filename} />
+      ))}
+    </ul>
+  );
+  if (renditions.length <= 1 && !outputs.some((o) => o.rendition > 0))
+    return list(outputs, 'Videos');
+  return (
+    <>
+      {renditions.map((r) => {
+        const items = outputs.filter((o) => o.rendition === r);
+        return (
+          <section key={r} aria-labelledby={`rendition-${r}`} data-testid={`rendition-${r + 1}`}>
+            <h2 id={`rendition-${r}`}>
+              Rendition {r + 1} <span className="muted">({items.length} videos)</span>
+            </h2>
+            {list(items, `Videos of rendition ${r + 1}`)}
+          </section>
+        );
+      })}
+    </>
   );
 }
 
@@ -194,6 +250,8 @@ function OutputCard({ output, name }: { output: Schemas['OutputDto']; name: stri
   const [poster, setPoster] = useState<string>();
   const [src, setSrc] = useState<string>();
   const [error, setError] = useState<string>();
+  /** The frame size, from the poster (a frame of the output's first clip, as rendered). */
+  const [size, setSize] = useState<string>();
   const posterRef = useRef<string>(undefined);
 
   useEffect(() => {
@@ -240,7 +298,13 @@ function OutputCard({ output, name }: { output: Schemas['OutputDto']; name: stri
           aria-label={`Video ${name}`}
         />
       ) : poster ? (
-        <img src={poster} alt={`First frame of ${name}`} />
+        <img
+          src={poster}
+          alt={`First frame of ${name}`}
+          onLoad={(e) =>
+            setSize(`${e.currentTarget.naturalWidth}×${e.currentTarget.naturalHeight}`)
+          }
+        />
       ) : (
         <div className="thumb big" aria-hidden="true">
           <span>▶</span>
@@ -249,6 +313,7 @@ function OutputCard({ output, name }: { output: Schemas['OutputDto']; name: stri
       <h3 title={name}>{name}</h3>
       <p className="muted">
         {formatDuration(output.duration)} · {formatBytes(output.size)}
+        {size && <span data-testid="output-size"> · {size}</span>}
       </p>
       <ErrorMessage message={error} />
       <div className="actions">

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, describeError, ok, type Schemas } from '../api/client';
 import { Link } from '../router';
 import { SettingsForm, type Settings } from '../components/SettingsForm';
+import { describeRendition } from '../components/creative-draft';
 import { ErrorMessage } from '../components/ui';
 import { GroupBoard } from './project/GroupBoard';
 import { PlanPanel } from './project/PlanPanel';
@@ -67,10 +68,8 @@ export function ProjectPage({ id }: { id: string }) {
           Settings
         </button>
       </div>
-      <p className="muted">
-        {project.settings.mixingMode} · {project.settings.outputFormat} · {project.settings.quality}{' '}
-        · {project.settings.aspectRatio ?? 'aspect from first clip'} ·{' '}
-        {project.settings.outputCount} videos per job
+      <p className="muted" data-testid="settings-summary">
+        {settingsSummary(project.settings)}
       </p>
       {saved && (
         <p className="notice" role="status">
@@ -87,6 +86,7 @@ export function ProjectPage({ id }: { id: string }) {
             errors={error?.fields ?? {}}
             submitLabel="Save settings"
             onSubmit={save}
+            projectId={id}
           />
         </div>
       )}
@@ -95,6 +95,27 @@ export function ProjectPage({ id }: { id: string }) {
       <JobsHistory projectId={id} />
     </section>
   );
+}
+
+/** The settings in one line: mode, renditions (or format, quality, shape), count, treatments. */
+function settingsSummary(st: Settings): string {
+  const renditions = st.renditions?.length
+    ? `${st.renditions.length} renditions: ${st.renditions.map((r) => describeRendition(r)).join(', ')}`
+    : `${st.outputFormat} · ${st.quality} · ${st.aspectRatio ?? 'aspect from first clip'}`;
+  return [
+    st.mixingMode,
+    renditions,
+    `${st.outputCount} videos per job`,
+    st.transition && st.transition.type !== 'cut'
+      ? `${st.transition.type} ${st.transition.seconds ?? 0.3} s`
+      : '',
+    st.fill && st.fill !== 'pad' ? `fill: ${st.fill}` : '',
+    st.loudness ? 'loudness evened' : '',
+    st.watermark ? 'logo' : '',
+    st.music ? 'music' : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 export const isNotFound = (e: unknown) => e instanceof ApiError && e.status === 404;

@@ -1,2 +1,3 @@
 export * from './media-job.messages';
 export * from './job-snapshot';
+export * from './media-task.messages';

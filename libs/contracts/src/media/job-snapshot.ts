@@ -6,6 +6,7 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
   IsNumber,
   IsObject,
   IsOptional,
@@ -19,6 +20,12 @@ import {
 import { ASPECT_RATIOS, MIXING_MODES, OUTPUT_FORMATS, QUALITIES } from '../enums';
 import type { AspectRatio, MixingMode, OutputFormat, Quality } from '../enums';
 import { flattenValidationErrors, type FieldProblem } from '../validation';
+import {
+  JOB_PRIORITY_MAX,
+  JOB_PRIORITY_MIN,
+  TASK_BANDS,
+  type TaskBand,
+} from './media-task.messages';
 
 /** The snapshot version written by this code. Bump it (and teach parseJobSnapshot) on change. */
 export const JOB_SNAPSHOT_VERSION = 1 as const;
@@ -163,6 +170,12 @@ export class JobSnapshotV1 {
   @ValidateNested({ each: true })
   @Type(() => SnapshotClip)
   clips?: SnapshotClip[];
+
+  // The fleet (issue 18): the owner's licence when the job was created, the band its tasks are
+  // queued in (absent, in snapshots written before: FREE), and its priority within the band
+  // (absent: 0).
+  @IsOptional() @IsIn(TASK_BANDS) band?: TaskBand;
+  @IsOptional() @IsInt() @Min(JOB_PRIORITY_MIN) @Max(JOB_PRIORITY_MAX) priority?: number;
 }
 
 /** Pure: the quality of each rendition the job renders (one: the job's own quality). */

@@ -26,8 +26,9 @@ export class ApiKeyStrategy {
     const key = req.header('x-api-key');
     if (!key) return null;
     const parsed = parseApiKey(key);
+    // Looked up by the whole key's hash (only its holder can ask), cached by its prefix.
     const found = parsed
-      ? await this.cache.key(parsed.prefix, () => this.keys.findByPrefix(parsed.prefix))
+      ? await this.cache.key(parsed.prefix, () => this.keys.findByHash(hashApiKey(key)))
       : null;
     const now = new Date();
     if (
@@ -42,7 +43,7 @@ export class ApiKeyStrategy {
     if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       // The cached entry too: the next calls within the resolution write nothing.
       found.lastUsedAt = now;
-      await this.keys.touchLastUsed(found.id, now);
+      await this.keys.touchLastUsed(found.userId, found.id, now);
     }
     return toAuthUser(found.user, { kind: 'apiKey', id: found.id, scopes: found.scopes });
   }

@@ -131,7 +131,7 @@ function setup(overrides: Partial<Record<'reserve' | 'publish', () => Promise<un
 describe('creating a job', () => {
   it('records a PENDING job with a version 1 snapshot, reserves its price and queues it', async () => {
     const { useCase, lifecycle, reserved, published } = setup();
-    const job = await useCase.execute({ userId: USER, projectId: PROJECT, seed: 7 });
+    const job = await useCase.execute({ userId: USER, band: 'FREE', projectId: PROJECT, seed: 7 });
     expect(job.status).toBe('PENDING');
     expect(job.settings).toMatchObject({ version: 1, quality: 'LOW' });
     expect(reserved).toEqual([{ jobId: job.id }]);
@@ -141,16 +141,26 @@ describe('creating a job', () => {
 
   it('returns the earlier job for a replayed Idempotency-Key, reserving nothing more', async () => {
     const { useCase, reserved } = setup();
-    const first = await useCase.execute({ userId: USER, projectId: PROJECT, idempotencyKey: 'k' });
-    const again = await useCase.execute({ userId: USER, projectId: PROJECT, idempotencyKey: 'k' });
+    const first = await useCase.execute({
+      userId: USER,
+      band: 'FREE',
+      projectId: PROJECT,
+      idempotencyKey: 'k',
+    });
+    const again = await useCase.execute({
+      userId: USER,
+      band: 'FREE',
+      projectId: PROJECT,
+      idempotencyKey: 'k',
+    });
     expect(again.id).toBe(first.id);
     expect(reserved).toHaveLength(1);
   });
 
   it('starts a second job while one is active (the licence limit is billing’s)', async () => {
     const { useCase, lifecycle } = setup();
-    const first = await useCase.execute({ userId: USER, projectId: PROJECT });
-    const second = await useCase.execute({ userId: USER, projectId: PROJECT });
+    const first = await useCase.execute({ userId: USER, band: 'FREE', projectId: PROJECT });
+    const second = await useCase.execute({ userId: USER, band: 'FREE', projectId: PROJECT });
     expect(second.id).not.toBe(first.id);
     expect([...lifecycle.jobs.values()].map((j) => j.status)).toEqual(['PENDING', 'PENDING']);
   });
@@ -161,9 +171,9 @@ describe('creating a job', () => {
         throw new ForbiddenException('not enough credits');
       },
     });
-    await expect(useCase.execute({ userId: USER, projectId: PROJECT })).rejects.toBeInstanceOf(
-      ForbiddenException,
-    );
+    await expect(
+      useCase.execute({ userId: USER, band: 'FREE', projectId: PROJECT }),
+    ).rejects.toBeInstanceOf(ForbiddenException);
     expect(lifecycle.jobs.size).toBe(0);
     expect(lifecycle.projectStatus).toBe('COMPLETED');
     expect(published).toEqual([]);
@@ -175,7 +185,9 @@ describe('creating a job', () => {
         throw new Error('timeout');
       },
     });
-    await expect(useCase.execute({ userId: USER, projectId: PROJECT })).rejects.toThrow('timeout');
+    await expect(
+      useCase.execute({ userId: USER, band: 'FREE', projectId: PROJECT }),
+    ).rejects.toThrow('timeout');
     const [job] = [...lifecycle.jobs.values()];
     expect(job).toMatchObject({ status: 'FAILED' });
     expect(settled).toEqual([{ jobId: job.id }]);
@@ -187,9 +199,9 @@ describe('creating a job', () => {
         throw new Error('no responders');
       },
     });
-    await expect(useCase.execute({ userId: USER, projectId: PROJECT })).rejects.toBeInstanceOf(
-      ServiceUnavailableException,
-    );
+    await expect(
+      useCase.execute({ userId: USER, band: 'FREE', projectId: PROJECT }),
+    ).rejects.toBeInstanceOf(ServiceUnavailableException);
     const [job] = [...lifecycle.jobs.values()];
     expect(reserved).toEqual([{ jobId: job.id }]);
     expect(job).toMatchObject({

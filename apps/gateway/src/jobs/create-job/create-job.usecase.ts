@@ -7,6 +7,7 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { createHash, randomInt } from 'node:crypto';
+import type { TaskBand } from '@app/contracts';
 import type { ProcessingJob } from '@app/database';
 import { JobLifecycle, JobProjectGoneError, type NewJob } from '@app/jobs';
 import { ProjectsRepository } from '../../projects/projects.repository';
@@ -22,6 +23,10 @@ export interface CreateJobCommand {
   seed?: number;
   /** The client's own object, stored with the job and echoed in its webhook events. */
   metadata?: Record<string, unknown>;
+  /** The caller's licence now: the band of the job's tasks on the task queue. */
+  band: TaskBand;
+  /** Within the licence's band on the task queue (−10…10, default 0). */
+  priority?: number;
   idempotencyKey?: string;
 }
 
@@ -53,6 +58,7 @@ export class CreateJob {
         JSON.stringify({
           seed: command.seed ?? null,
           ...(command.metadata ? { metadata: command.metadata } : {}),
+          ...(command.priority ? { priority: command.priority } : {}),
         }),
       )
       .digest('hex');
@@ -75,7 +81,11 @@ export class CreateJob {
     const seed = command.seed ?? randomInt(0, 2 ** 31 - 1);
     const planned = planJob(input.project, input.settings, seed, input.clips);
     if (!planned.ok) throw new ProjectNotMixableException(planned.problem);
-    const { snapshot } = planned;
+    const snapshot = {
+      ...planned.snapshot,
+      band: command.band,
+      ...(command.priority ? { priority: command.priority } : {}),
+    };
     await this.billing.checkLicence(userId, snapshot);
     const credits = this.billing.price(snapshot);
 

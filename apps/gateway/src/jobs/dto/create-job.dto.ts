@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min, ValidateBy, type ValidationOptions } from 'class-validator';
+import { JOB_PRIORITY_MAX, JOB_PRIORITY_MIN } from '@app/contracts';
 
 /** Limits of a job's client `metadata` (echoed in its webhook events). */
 export const MAX_METADATA_BYTES = 4096;
@@ -48,4 +49,17 @@ export class CreateJobDto {
   @IsOptional()
   @IsClientMetadata()
   metadata?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    description:
+      "the job's priority within your licence's band (ENTERPRISE before PREMIUM before FREE): higher runs first among your band's jobs; default 0",
+    minimum: JOB_PRIORITY_MIN,
+    maximum: JOB_PRIORITY_MAX,
+    example: 5,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(JOB_PRIORITY_MIN)
+  @Max(JOB_PRIORITY_MAX)
+  priority?: number;
 }

@@ -53,8 +53,17 @@ export class JobDto {
   @ApiPropertyOptional({ type: String, nullable: true }) errorMessage!: string | null;
   @ApiProperty() createdAt!: Date;
   @ApiProperty({ type: [OutputDto], description: 'outputs recorded so far' }) outputs!: OutputDto[];
+  @ApiProperty({
+    example: 0,
+    minimum: -10,
+    maximum: 10,
+    description: "the job's priority within its licence's band on the task queue",
+  })
+  priority!: number;
 
-  static from(job: JobView & { outputs?: OutputView[] }): JobDto {
+  static from(
+    job: JobView & { outputs?: OutputView[]; priority?: number; settings?: unknown },
+  ): JobDto {
     return {
       id: job.id,
       projectId: job.projectId,
@@ -68,6 +77,7 @@ export class JobDto {
       errorMessage: job.errorMessage,
       createdAt: job.createdAt,
       outputs: (job.outputs ?? []).map(OutputDto.from),
+      priority: job.priority ?? priorityOf(job.settings),
     };
   }
 }
@@ -92,4 +102,10 @@ export class EstimateDto {
     description: 'why your licence would refuse this job (403 on POST /jobs)',
   })
   licenceProblem?: string;
+}
+
+/** The priority frozen in the job's snapshot (absent: 0). */
+function priorityOf(settings: unknown): number {
+  const value = (settings as { priority?: unknown } | null)?.priority;
+  return typeof value === 'number' ? value : 0;
 }

@@ -59,12 +59,18 @@ export class JobFiles {
     return manifestCsv(manifest.outputs, manifest.labels);
   }
 
-  /** 404 another user's job; 409 a job still running (checked before any byte is sent). */
-  async archivable(userId: string, jobId: string) {
+  /** The job whose archive can be made: 404 another user's job; 409 a job still running. */
+  async finalJob(userId: string, jobId: string): Promise<ProcessingJob> {
     const job = await this.owned(userId, jobId);
     if (!FINAL_JOB_STATUSES.includes(job.status)) {
       throw new ConflictException(`the job is ${job.status}; its archive is made once it ends`);
     }
+    return job;
+  }
+
+  /** 404 another user's job; 409 a job still running (checked before any byte is sent). */
+  async archivable(userId: string, jobId: string) {
+    await this.finalJob(userId, jobId);
     const manifest = await this.manifest(userId, jobId);
     const paths = new Map((await this.files.outputs(jobId)).map((o) => [o.id, o.path]));
     return { manifest, paths };

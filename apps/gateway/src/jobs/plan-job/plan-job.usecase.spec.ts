@@ -82,6 +82,35 @@ describe('PlanJob', () => {
     expect(Number.isInteger((await plan.execute('owner', 'p1')).seed)).toBe(true);
   });
 
+  it('lists one rendition, from the project, when it has none; each combination has one name', async () => {
+    const preview = await setup({ aspectRatio: '4:5' }).plan.execute('owner', 'p1', 5);
+    expect(preview.renditions).toEqual([
+      { index: 0, aspectRatio: '4:5', format: 'MOV', quality: 'LOW', fps: 30, codec: 'h264' },
+    ]);
+    for (const c of preview.combinations) expect(c.names).toEqual([c.name]);
+  });
+
+  it('lists each rendition, resolved as the worker does, and names each file as the worker does', async () => {
+    const { plan } = setup({
+      outputNameTemplate: '{index}-{aspect}',
+      renditions: [
+        { aspectRatio: '1:1', format: 'MP4', quality: 'LOW', fps: 60, codec: 'hevc' },
+        { format: 'MOV', quality: 'MEDIUM' },
+      ],
+    });
+    const preview = await plan.execute('owner', 'p1', 5);
+    expect(preview.renditions).toEqual([
+      { index: 0, aspectRatio: '1:1', format: 'MP4', quality: 'LOW', fps: 60, codec: 'hevc' },
+      // No aspect of its own nor the project's: the first group's clip's (1080x1920).
+      { index: 1, aspectRatio: '9:16', format: 'MOV', quality: 'MEDIUM', fps: 30, codec: 'h264' },
+    ]);
+    expect(preview.combinations.map((c) => c.names)).toEqual([
+      ['0000-1x1-r0.mp4', '0000-9x16-r1.mov'],
+      ['0001-1x1-r0.mp4', '0001-9x16-r1.mov'],
+    ]);
+    for (const c of preview.combinations) expect(c.name).toBe(c.names[0]);
+  });
+
   it("is a 404 for another user's project and a 422 when nothing can be mixed", async () => {
     await expect(setup().plan.execute('stranger', 'p1')).rejects.toBeInstanceOf(NotFoundException);
     await expect(setup({}, true).plan.execute('owner', 'p1')).rejects.toBeInstanceOf(

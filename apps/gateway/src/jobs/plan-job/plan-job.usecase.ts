@@ -1,6 +1,13 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
-import { aspectRatioFor, namedClips, outputNames, outputProfile } from '@app/mixing';
+import type { AspectRatio, OutputFormat, Quality, SnapshotRendition } from '@app/contracts';
+import {
+  aspectRatioFor,
+  namedClips,
+  outputNames,
+  outputProfile,
+  renditionFileName,
+} from '@app/mixing';
 import { ProjectsRepository } from '../../projects/projects.repository';
 import { planJob } from '../job-planning';
 import { JobsBilling } from '../jobs-billing';
@@ -16,14 +23,28 @@ export interface PlannedClip {
 
 export interface PlannedCombination {
   index: number;
+  /** The file name in the first rendition. */
   name: string;
+  /** The file name in each rendition, by rendition index. */
+  names: string[];
   durationSeconds: number;
   clips: PlannedClip[];
+}
+
+/** One shape and format every combination is rendered in; outputs carry its index. */
+export interface PlannedRendition {
+  index: number;
+  aspectRatio: AspectRatio;
+  format: OutputFormat;
+  quality: Quality;
+  fps: 30 | 60 | 'source';
+  codec: 'h264' | 'hevc';
 }
 
 export interface PlanPreview {
   seed: number;
   credits: number;
+  renditions: PlannedRendition[];
   combinations: PlannedCombination[];
 }
 
@@ -63,23 +84,48 @@ export class PlanJob {
     const shape = snapshot.orientationVideoId
       ? /^(\d+)x(\d+)$/.exec(videos.get(snapshot.orientationVideoId)?.resolution ?? '')
       : null;
-    const aspect =
-      snapshot.aspectRatio ?? (shape ? aspectRatioFor(Number(shape[1]), Number(shape[2])) : '16:9');
-    const names = outputNames({
-      template: snapshot.outputNameTemplate,
-      projectName: labels.name,
-      jobId: PREVIEW_JOB_ID,
-      createdAt: new Date(),
-      aspectRatio: aspect,
-      extension: outputProfile(snapshot.quality, snapshot.outputFormat, aspect).extension,
-      combinations: namedClips(snapshot.combinations, labels.videos, labels.groups),
-    });
+    const firstClipAspect = shape ? aspectRatioFor(Number(shape[1]), Number(shape[2])) : '16:9';
+    // As the worker's engine resolves them (MixingEngine.profilesFor): without renditions, one
+    // from the project's format, quality and aspect; a rendition's aspect defaults alike.
+    const settings: SnapshotRendition[] = snapshot.renditions?.length
+      ? snapshot.renditions
+      : [
+          {
+            aspectRatio: snapshot.aspectRatio,
+            format: snapshot.outputFormat,
+            quality: snapshot.quality,
+          },
+        ];
+    const renditions: PlannedRendition[] = settings.map((r, index) => ({
+      index,
+      aspectRatio: r.aspectRatio ?? snapshot.aspectRatio ?? firstClipAspect,
+      format: r.format,
+      quality: r.quality,
+      fps: r.fps ?? 30,
+      codec: r.codec ?? 'h264',
+    }));
+    const createdAt = new Date();
+    const clips = namedClips(snapshot.combinations, labels.videos, labels.groups);
+    // Named as the worker names them (run-job.usecase.ts): per rendition, suffixed when several.
+    const names = renditions.map((r) =>
+      outputNames({
+        template: snapshot.outputNameTemplate,
+        projectName: labels.name,
+        jobId: PREVIEW_JOB_ID,
+        createdAt,
+        aspectRatio: r.aspectRatio,
+        extension: outputProfile(r.quality, r.format, r.aspectRatio).extension,
+        combinations: clips,
+      }).map((name) => renditionFileName(name, r.index, renditions.length)),
+    );
     return {
       seed: chosen,
       credits: estimate.credits,
+      renditions,
       combinations: snapshot.combinations.map((ids, index) => ({
         index,
-        name: names[index],
+        name: names[0][index],
+        names: names.map((inRendition) => inRendition[index]),
         durationSeconds: snapshot.seconds[index],
         clips: ids.map((id) => {
           const video = videos.get(id);

@@ -15,6 +15,7 @@ describe('SignedTokens', () => {
     const { token } = tokens.sign('output', 'o1', 'u1', 60);
     expect(tokens.verify('output', 'o2', token)).toBeNull();
     expect(tokens.verify('events', 'o1', token)).toBeNull();
+    expect(tokens.verify('archive', 'o1', token)).toBeNull();
     expect(tokens.verify('output', 'o1', token.replace('u1.', 'u2.'))).toBeNull();
     expect(tokens.verify('output', 'o1', undefined)).toBeNull();
     expect(tokens.verify('output', 'o1', 'garbage')).toBeNull();

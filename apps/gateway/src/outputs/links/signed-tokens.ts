@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
-/** What a token grants: downloading one output, or following one job's events. */
-export type TokenPurpose = 'output' | 'events';
+/** What a token grants: downloading one output or one job's archive, or following its events. */
+export type TokenPurpose = 'output' | 'archive' | 'events';
 
 export interface SignedToken {
   token: string;

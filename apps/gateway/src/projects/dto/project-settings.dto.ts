@@ -36,6 +36,22 @@ import { NoControlCharacters } from '../../common/no-control-characters';
 
 const CORNERS = ['top-left', 'top-right', 'bottom-left', 'bottom-right'] as const;
 
+/** HEVC is written to MP4 and MOV only: refused on an AVI rendition (400 naming the codec). */
+function HevcNotInAvi() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'hevcNotInAvi',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown, args?: ValidationArguments) =>
+          !(value === 'hevc' && (args?.object as { format?: unknown })?.format === 'AVI'),
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property} hevc is written to MP4 and MOV only, not AVI`,
+      },
+    });
+}
+
 /** One shape and format of every output (issue 17). */
 export class RenditionDto {
   @ApiPropertyOptional({
@@ -71,6 +87,7 @@ export class RenditionDto {
   })
   @IsOptional()
   @IsIn(['h264', 'hevc'])
+  @HevcNotInAvi()
   codec?: 'h264' | 'hevc';
 }
 

@@ -14,7 +14,7 @@ export class UserDto {
   @ApiProperty() createdAt!: Date;
 
   /** Never the password hash. */
-  static from(u: User): UserDto {
+  static from(u: Omit<User, 'password'>): UserDto {
     return {
       id: u.id,
       email: u.email,

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type DragEvent, type FormEvent } from 'react';
 import { api, describeError, ok, type Schemas } from '../../api/client';
 import { uploadVideo } from '../../api/upload';
-import { ErrorMessage, formatDuration, Progress } from '../../components/ui';
+import { ErrorMessage, Field, formatDuration, Progress } from '../../components/ui';
 
 type Group = Schemas['GroupDto'];
 type Video = Schemas['VideoDto'];
@@ -108,6 +108,8 @@ export function GroupBoard({ projectId, onChange }: { projectId: string; onChang
       );
       setVideos((vs) => vs.map((x) => (x.id === v.id ? v : x)));
     });
+
+  const saved = (v: Video) => setVideos((vs) => vs.map((x) => (x.id === v.id ? v : x)));
 
   const removeClip = (videoId: string) =>
     attempt(async () => {
@@ -256,6 +258,7 @@ export function GroupBoard({ projectId, onChange }: { projectId: string; onChang
                     groups={groups}
                     onMove={moveClip}
                     onRemove={removeClip}
+                    onSaved={saved}
                   />
                 ))}
                 {uploads
@@ -313,6 +316,7 @@ export function GroupBoard({ projectId, onChange }: { projectId: string; onChang
                 groups={groups}
                 onMove={moveClip}
                 onRemove={removeClip}
+                onSaved={saved}
               />
             ))}
           </ul>
@@ -328,24 +332,28 @@ function Clip({
   groups,
   onMove,
   onRemove,
+  onSaved,
 }: {
   projectId: string;
   video: Video;
   groups: Group[];
   onMove(videoId: string, groupId: string): void;
   onRemove(videoId: string): void;
+  onSaved(video: Video): void;
 }) {
+  const thumbnail = useThumbnail(projectId, video.id);
+  const [editing, setEditing] = useState(false);
   return (
     <li
-      className="clip"
-      draggable
+      className={`clip${editing ? ' editing' : ''}`}
+      draggable={!editing}
       data-testid="clip"
       onDragStart={(e) => {
         e.dataTransfer.setData(CLIP_TYPE, video.id);
         e.dataTransfer.effectAllowed = 'move';
       }}
     >
-      <ClipThumbnail projectId={projectId} video={video} />
+      <ClipThumbnail video={video} src={thumbnail} />
       <div className="clip-info">
         <span className="clip-name" title={video.originalName}>
           {video.originalName}
@@ -353,6 +361,11 @@ function Clip({
         <small className="muted">
           {formatDuration(video.duration)} · {video.resolution ?? ''}
         </small>
+        {video.caption && (
+          <small className="clip-caption" title={video.caption} data-testid="clip-caption">
+            “{video.caption}”
+          </small>
+        )}
         <div className="actions">
           <label className="sr-only" htmlFor={`move-${video.id}`}>
             Group of {video.originalName}
@@ -371,6 +384,16 @@ function Clip({
           </select>
           <button
             type="button"
+            className="icon"
+            onClick={() => setEditing(!editing)}
+            aria-expanded={editing}
+            aria-label={`Caption and focus of ${video.originalName}`}
+            title="Caption and focus"
+          >
+            Aa
+          </button>
+          <button
+            type="button"
             className="icon danger"
             onClick={() => onRemove(video.id)}
             aria-label={`Delete ${video.originalName}`}
@@ -379,19 +402,173 @@ function Clip({
           </button>
         </div>
       </div>
+      {editing && (
+        <ClipEditor
+          projectId={projectId}
+          video={video}
+          thumbnail={thumbnail}
+          onSaved={(v) => {
+            onSaved(v);
+            setEditing(false);
+          }}
+          onCancel={() => setEditing(false)}
+        />
+      )}
     </li>
   );
 }
 
-/** The clip's thumbnail (fetched through the SDK as a blob); the ▶ placeholder when it has none. */
-function ClipThumbnail({ projectId, video }: { projectId: string; video: Video }) {
+/**
+ * A clip's caption (drawn on it) and focus (what "Cropped at its focus" keeps): PATCH
+ * /projects/:id/videos/:videoId, the API's problems by their fields. The focus is typed, or
+ * picked by clicking the thumbnail.
+ */
+function ClipEditor({
+  projectId,
+  video,
+  thumbnail,
+  onSaved,
+  onCancel,
+}: {
+  projectId: string;
+  video: Video;
+  thumbnail: string | null;
+  onSaved(video: Video): void;
+  onCancel(): void;
+}) {
+  const [caption, setCaption] = useState(video.caption ?? '');
+  const [x, setX] = useState(video.focus ? String(video.focus.x) : '');
+  const [y, setY] = useState(video.focus ? String(video.focus.y) : '');
+  const [error, setError] = useState<{ message: string; fields: Record<string, string> }>();
+  const id = (f: string) => `clip-${video.id}-${f}`;
+  const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    setError(undefined);
+    try {
+      const focus = x.trim() === '' && y.trim() === '' ? null : { x: num(x), y: num(y) };
+      onSaved(
+        ok(
+          await api.PATCH('/api/v1/projects/{id}/videos/{videoId}', {
+            params: { path: { id: projectId, videoId: video.id } },
+            body: {
+              caption: caption.trim() ? caption : null,
+              focus: focus as { x: number; y: number } | null,
+            },
+          }),
+        ),
+      );
+    } catch (err) {
+      setError(describeError(err));
+    }
+  }
+
+  const fx = num(x);
+  const fy = num(y);
+  return (
+    <form className="clip-editor" onSubmit={save} noValidate>
+      <Field
+        label={
+          <>
+            Caption<span className="sr-only"> of {video.originalName}</span>
+          </>
+        }
+        id={id('caption')}
+        error={error?.fields.caption}
+      >
+        <input id={id('caption')} value={caption} onChange={(e) => setCaption(e.target.value)} />
+      </Field>
+      {thumbnail && (
+        // A mouse shortcut for the two fields below (which the keyboard uses): hidden from AT.
+        <div
+          className="focus-picker"
+          aria-hidden="true"
+          title="Click where the crop should keep the picture"
+          onClick={(e) => {
+            const box = e.currentTarget.getBoundingClientRect();
+            const round = (v: number) =>
+              String(Math.round(Math.min(1, Math.max(0, v)) * 100) / 100);
+            setX(round((e.clientX - box.left) / box.width));
+            setY(round((e.clientY - box.top) / box.height));
+          }}
+        >
+          <img src={thumbnail} alt="" />
+          {fx !== undefined && fy !== undefined && !Number.isNaN(fx) && !Number.isNaN(fy) && (
+            <span className="focus-dot" style={{ left: `${fx * 100}%`, top: `${fy * 100}%` }} />
+          )}
+        </div>
+      )}
+      <div className="row">
+        <Field
+          label={
+            <>
+              Focus x<span className="sr-only"> of {video.originalName}</span>
+            </>
+          }
+          id={id('focus-x')}
+          error={error?.fields['focus.x'] ?? error?.fields.focus}
+          hint="0–1 across"
+        >
+          <input
+            id={id('focus-x')}
+            type="number"
+            inputMode="decimal"
+            step="any"
+            min={0}
+            max={1}
+            placeholder="0.5"
+            value={x}
+            onChange={(e) => setX(e.target.value)}
+          />
+        </Field>
+        <Field
+          label={
+            <>
+              Focus y<span className="sr-only"> of {video.originalName}</span>
+            </>
+          }
+          id={id('focus-y')}
+          error={error?.fields['focus.y']}
+          hint="0–1 down"
+        >
+          <input
+            id={id('focus-y')}
+            type="number"
+            inputMode="decimal"
+            step="any"
+            min={0}
+            max={1}
+            placeholder="0.5"
+            value={y}
+            onChange={(e) => setY(e.target.value)}
+          />
+        </Field>
+      </div>
+      <ErrorMessage
+        message={error && Object.keys(error.fields).length === 0 ? error.message : undefined}
+      />
+      <div className="actions">
+        <button type="submit">
+          Save<span className="sr-only"> caption and focus of {video.originalName}</span>
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The clip's thumbnail (fetched through the SDK as a blob, as an object URL); null without one. */
+function useThumbnail(projectId: string, videoId: string): string | null {
   const [src, setSrc] = useState<string | null>(null);
   useEffect(() => {
     let url: string | null = null;
     let gone = false;
     api
       .GET('/api/v1/projects/{id}/videos/{videoId}/thumbnail', {
-        params: { path: { id: projectId, videoId: video.id } },
+        params: { path: { id: projectId, videoId } },
         parseAs: 'blob',
       })
       .then(({ data }) => {
@@ -404,7 +581,12 @@ function ClipThumbnail({ projectId, video }: { projectId: string; video: Video }
       gone = true;
       if (url) URL.revokeObjectURL(url);
     };
-  }, [projectId, video.id]);
+  }, [projectId, videoId]);
+  return src;
+}
+
+/** The clip's thumbnail with its duration; the ▶ placeholder when it has none. */
+function ClipThumbnail({ video, src }: { video: Video; src: string | null }) {
   return (
     <div className="thumb">
       {src ? (

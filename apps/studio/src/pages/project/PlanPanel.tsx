@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, ApiError, describeError, ok, type Schemas } from '../../api/client';
 import { navigate } from '../../router';
 import { useSession } from '../../session';
+import { describeRendition } from '../../components/creative-draft';
 import { ErrorMessage, formatDuration } from '../../components/ui';
 
 /** What a job would render and cost (nothing spent), then start it. */
@@ -68,6 +69,8 @@ export function PlanPanel({
   }
 
   const credits = plan?.credits ?? estimate?.credits;
+  const renditions = plan?.renditions ?? [];
+  const several = renditions.length > 1;
   return (
     <div className="card plan">
       <div className="title-row">
@@ -80,11 +83,23 @@ export function PlanPanel({
       {credits != null && (
         <p className="big" data-testid="plan-summary">
           {plan?.combinations.length ?? estimate?.outputs} videos
-          {estimate ? ` of ${estimate.combinationsAvailable} possible` : ''} ·{' '}
-          <strong>{credits} credits</strong>
+          {estimate ? ` of ${estimate.combinationsAvailable} possible` : ''}
+          {several
+            ? ` × ${renditions.length} renditions = ${estimate?.outputs ?? ''} files`
+            : ''} · <strong>{credits} credits</strong>
         </p>
       )}
       {estimate?.licenceProblem && <p className="error">{estimate.licenceProblem}</p>}
+      {plan && (
+        <div data-testid="plan-renditions">
+          <h3>{several ? 'Each video in every rendition' : 'Rendition'}</h3>
+          <ol className="plan-renditions">
+            {renditions.map((r) => (
+              <li key={r.index}>{describeRendition(r)}</li>
+            ))}
+          </ol>
+        </div>
+      )}
       {plan && (
         <div className="table-scroll">
           <table>
@@ -92,7 +107,7 @@ export function PlanPanel({
             <thead>
               <tr>
                 <th>#</th>
-                <th>Name</th>
+                <th>{several ? 'Files' : 'Name'}</th>
                 <th>Clips</th>
                 <th>Duration</th>
               </tr>
@@ -101,7 +116,11 @@ export function PlanPanel({
               {plan.combinations.map((c) => (
                 <tr key={c.index}>
                   <td>{c.index + 1}</td>
-                  <td>{c.name}</td>
+                  <td>
+                    {(c.names ?? [c.name]).map((n) => (
+                      <div key={n}>{n}</div>
+                    ))}
+                  </td>
                   <td>{c.clips.map((k) => `${k.groupName}: ${k.originalName}`).join(' → ')}</td>
                   <td>{formatDuration(c.durationSeconds)}</td>
                 </tr>

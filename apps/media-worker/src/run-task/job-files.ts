@@ -24,7 +24,7 @@ export interface MezzaninePlace {
  * the stored files in place and mezzanines are kept beside the project's sources. With a remote
  * store (NATS Object Store) nothing is assumed about other machines' disks: sources are copied
  * into a bounded LRU cache under WORK_DIR, mezzanines are made in the job's own folder and
- * shared through the store, and outputs are uploaded (RunJob).
+ * shared through the store, and outputs are uploaded (RunTask).
  */
 @Injectable()
 export class JobFiles {

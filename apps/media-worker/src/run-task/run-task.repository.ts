@@ -17,9 +17,9 @@ export type JobToRun = Prisma.ProcessingJobGetPayload<{ include: typeof jobWithS
   snapshot: JobSnapshot;
 };
 
-/** What running a job reads. Every write goes through JobLifecycle (@app/jobs). */
+/** What splitting a job and running its tasks read. Every job write goes through JobLifecycle. */
 @Injectable()
-export class RunJobRepository {
+export class RunTaskRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Null when the job is gone (deleted with its project); throws InvalidJobSnapshotError. */
@@ -29,6 +29,11 @@ export class RunJobRepository {
       include: jobWithSources,
     });
     return job && { ...job, snapshot: parseJobSnapshot(job.settings) };
+  }
+
+  /** Outputs the job has recorded so far. */
+  outputsRecorded(jobId: string): Promise<number> {
+    return this.prisma.outputFile.count({ where: { jobId } });
   }
 
   /** Where the project's asset is stored (null when it was deleted). */
