@@ -2,6 +2,7 @@ import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
 import { NATS_CONNECTION, NATS_NAMES } from '@app/messaging';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
@@ -11,13 +12,13 @@ import { AuthCacheModule } from './auth-cache.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
-import { RequestAuthenticator } from './request-authenticator';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { TenantScopeMiddleware } from './tenant-scope.middleware';
 
 @Module({
   imports: [
+    PassportModule,
     AuthCacheModule,
     UsersModule,
     ApiKeysModule,
@@ -43,11 +44,8 @@ import { TenantScopeMiddleware } from './tenant-scope.middleware';
     AuthService,
     JwtStrategy,
     ApiKeyStrategy,
-    RequestAuthenticator,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  // The events stream's own guard (jobs/job-events) authenticates the same way.
-  exports: [RequestAuthenticator],
 })
 export class AuthModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

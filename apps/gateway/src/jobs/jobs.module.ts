@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { JobLifecycleModule } from '@app/jobs';
-import { AuthModule } from '../auth/auth.module';
 import { OutputsModule } from '../outputs/outputs.module';
 import { WebhookEventsModule } from '@app/webhooks';
 import { ProjectsRepository } from '../projects/projects.repository';
@@ -19,7 +18,7 @@ import { JobsService } from './jobs.service';
 import { PlanJob } from './plan-job/plan-job.usecase';
 
 @Module({
-  imports: [AuthModule, JobLifecycleModule, OutputsModule, WebhookEventsModule],
+  imports: [JobLifecycleModule, OutputsModule, WebhookEventsModule],
   controllers: [JobsController, ArchiveLinksController],
   providers: [
     JobsService,

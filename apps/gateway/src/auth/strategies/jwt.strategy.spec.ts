@@ -22,7 +22,7 @@ describe('JwtStrategy', () => {
   it('gives the token’s user with every scope', async () => {
     const { users, strategy } = setup();
     const ana = users.add();
-    expect(await strategy.validate({ sub: ana.id })).toEqual(
+    expect(await strategy.userOf({ sub: ana.id })).toEqual(
       expect.objectContaining({ id: ana.id, via: 'jwt', scopes: [...API_KEY_SCOPES] }),
     );
   });
@@ -31,7 +31,7 @@ describe('JwtStrategy', () => {
     const { users, strategy } = setup();
     const off = users.add({ isActive: false });
     for (const payload of [{ sub: off.id }, { sub: 'nobody' }, {}, { sub: 42 }]) {
-      await expect(strategy.validate(payload)).rejects.toThrow(UnauthorizedException);
+      await expect(strategy.userOf(payload)).rejects.toThrow(UnauthorizedException);
     }
   });
 });
@@ -46,7 +46,7 @@ describe('JwtStrategy.authenticate', () => {
     const ana = users.add();
     const token = signer.sign({ sub: ana.id }, { expiresIn: 60 });
     for (const header of [`Bearer ${token}`, `bearer ${token}`, `  BEARER   ${token}`]) {
-      expect(await strategy.authenticate(withAuthorization(header))).toEqual(
+      expect(await strategy.callerOf(withAuthorization(header))).toEqual(
         expect.objectContaining({ id: ana.id, via: 'jwt' }),
       );
     }
@@ -55,7 +55,7 @@ describe('JwtStrategy.authenticate', () => {
   it('passes (null) without a Bearer token', async () => {
     const { strategy } = setup();
     for (const header of [undefined, '', 'Bearer', 'Bearer   ', 'Basic dXNlcjpwYXNz']) {
-      expect(await strategy.authenticate(withAuthorization(header))).toBeNull();
+      expect(await strategy.callerOf(withAuthorization(header))).toBeNull();
     }
   });
 
@@ -74,7 +74,7 @@ describe('JwtStrategy.authenticate', () => {
       'not.a.jwt',
     ];
     for (const token of bad) {
-      await expect(strategy.authenticate(withAuthorization(`Bearer ${token}`))).rejects.toThrow(
+      await expect(strategy.callerOf(withAuthorization(`Bearer ${token}`))).rejects.toThrow(
         UnauthorizedException,
       );
     }
@@ -92,11 +92,11 @@ describe('JwtStrategy.authenticate', () => {
       );
       const ana = users.add();
       const header = withAuthorization(`Bearer ${signer.sign({ sub: ana.id }, { expiresIn: 2 })}`);
-      expect(await strategy.authenticate(header)).toMatchObject({ id: ana.id });
+      expect(await strategy.callerOf(header)).toMatchObject({ id: ana.id });
       jest.setSystemTime(1_000_000_000 + 1_000);
-      expect(await strategy.authenticate(header)).toMatchObject({ id: ana.id });
+      expect(await strategy.callerOf(header)).toMatchObject({ id: ana.id });
       jest.setSystemTime(1_000_000_000 + 2_000);
-      await expect(strategy.authenticate(header)).rejects.toThrow(UnauthorizedException);
+      await expect(strategy.callerOf(header)).rejects.toThrow(UnauthorizedException);
     } finally {
       jest.useRealTimers();
     }

@@ -1,6 +1,8 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
+import { PassportStrategy } from '@nestjs/passport';
+import { Strategy } from 'passport-custom';
 import type { Request } from 'express';
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { UsersRepository } from '../../users/users.repository';
@@ -14,14 +16,17 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+export const JWT_STRATEGY = 'jwt';
+
 /**
- * `Authorization: Bearer <JWT>`, HS256 only, verified by jsonwebtoken (through JwtService) with
- * the secret as a KeyObject made once (given a string, jsonwebtoken would build one on every
- * request), and remembered by the AuthCache for a few seconds. The user is read through the
- * AuthCache too (deactivation drops it at once), so a disabled account answers 401 at once.
+ * `Authorization: Bearer <JWT>`, HS256 only (a passport strategy, tried after the API key's):
+ * verified by jsonwebtoken (through JwtService) with the secret as a KeyObject made once (given
+ * a string, jsonwebtoken would build one on every request), and remembered by the AuthCache for
+ * a few seconds. The user is read through the AuthCache too (deactivation drops it at once), so
+ * a disabled account answers 401 at once. Without a Bearer token it passes (null).
  */
 @Injectable()
-export class JwtStrategy {
+export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   private readonly key: KeyObject;
   private readonly jwt = new JwtService();
 
@@ -30,11 +35,17 @@ export class JwtStrategy {
     private readonly users: UsersRepository,
     private readonly cache: AuthCache,
   ) {
+    super();
     this.key = createSecretKey(Buffer.from(config.getOrThrow<string>('JWT_SECRET'), 'utf8'));
   }
 
+  /** passport-custom's verify: the caller of a request with a Bearer token. */
+  validate(req: Request): Promise<AuthUser | null> {
+    return this.callerOf(req);
+  }
+
   /** The caller of a request with a Bearer token; null without one; 401 for a bad token. */
-  async authenticate(req: Request): Promise<AuthUser | null> {
+  async callerOf(req: Request): Promise<AuthUser | null> {
     const token = bearerToken(req.header('authorization'));
     if (!token) return null;
     let claims: TokenClaims;
@@ -49,10 +60,10 @@ export class JwtStrategy {
     } catch {
       throw new UnauthorizedException('invalid or expired token');
     }
-    return this.validate(claims);
+    return this.userOf(claims);
   }
 
-  async validate(payload: TokenClaims): Promise<AuthUser> {
+  async userOf(payload: TokenClaims): Promise<AuthUser> {
     const sub = payload.sub;
     const user =
       typeof sub === 'string' ? await this.cache.user(sub, () => this.users.findById(sub)) : null;

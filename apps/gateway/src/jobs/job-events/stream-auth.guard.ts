@@ -2,14 +2,15 @@ import {
   ForbiddenException,
   Injectable,
   UnauthorizedException,
-  type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
+import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { tenantScope } from '@app/database';
 import type { AuthUser } from '../../auth/current-user.decorator';
-import { RequestAuthenticator } from '../../auth/request-authenticator';
 import { lacksScope } from '../../auth/scopes';
+import { API_KEY_STRATEGY } from '../../auth/strategies/api-key.strategy';
+import { JWT_STRATEGY } from '../../auth/strategies/jwt.strategy';
 import { SignedTokens } from '../../outputs/links/signed-tokens';
 
 /** Who the events stream is for, set by StreamAuthGuard. */
@@ -22,13 +23,12 @@ export type StreamRequest = Request & { streamUserId?: string; user?: AuthUser }
  * scope, exactly as @Authenticated('read').
  */
 @Injectable()
-export class StreamAuthGuard implements CanActivate {
-  constructor(
-    private readonly tokens: SignedTokens,
-    private readonly callers: RequestAuthenticator,
-  ) {}
+export class StreamAuthGuard extends PassportAuthGuard([API_KEY_STRATEGY, JWT_STRATEGY]) {
+  constructor(private readonly tokens: SignedTokens) {
+    super();
+  }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<StreamRequest>();
     const token = typeof req.query.token === 'string' ? req.query.token : undefined;
     let userId: string;
@@ -38,11 +38,8 @@ export class StreamAuthGuard implements CanActivate {
       if (!verified) throw new UnauthorizedException('the stream token is invalid or has expired');
       userId = verified;
     } else {
-      const user = await this.callers.authenticate(req);
-      if (!user)
-        throw new UnauthorizedException(
-          'credentials required: a Bearer token, an X-API-Key or a stream token (?token=)',
-        );
+      await super.canActivate(context);
+      const user = req.user as AuthUser;
       const missing = lacksScope(user.scopes, ['read']);
       if (missing) throw new ForbiddenException(`this API key lacks the '${missing}' scope`);
       userId = user.id;
@@ -51,5 +48,16 @@ export class StreamAuthGuard implements CanActivate {
     if (scope) scope.userId = userId;
     req.streamUserId = userId;
     return true;
+  }
+
+  override handleRequest<U>(err: unknown, user: U, _info: unknown, context: ExecutionContext): U {
+    if (err) throw err;
+    if (user) return user;
+    const req = context.switchToHttp().getRequest<Request>();
+    if (/^Bearer ./i.test(req.header('authorization') ?? ''))
+      throw new UnauthorizedException('invalid or expired token');
+    throw new UnauthorizedException(
+      'credentials required: a Bearer token, an X-API-Key or a stream token (?token=)',
+    );
   }
 }
