@@ -84,6 +84,8 @@ describe('GET /jobs/:id: the body', () => {
         seed: 77,
         creditsReserved: 9,
         startedAt: new Date('2026-11-30T23:59:58.123Z'),
+        // The priority the job was created with, frozen in its plan.
+        settings: { priority: -3 },
       },
     });
     // Recorded out of order; one output in two renditions.
@@ -120,6 +122,7 @@ describe('GET /jobs/:id: the body', () => {
       completedAt: null,
       errorMessage: null,
       createdAt: job.createdAt.toISOString(),
+      priority: -3,
       outputs: [
         [0, 0],
         [1, 0],
