@@ -14,6 +14,7 @@ import { TaskDispatcher } from './job-tasks/task-dispatcher.service';
 import { WorkerMetrics } from './metrics/worker-metrics.service';
 import { FfmpegRunnerProvider } from './run-task/ffmpeg-runner.provider';
 import { JobFiles } from './run-task/job-files';
+import { PosterFrames } from './run-task/output-extras';
 import { RunTask } from './run-task/run-task.usecase';
 import { RunTaskRepository } from './run-task/run-task.repository';
 import { TaskInputs } from './run-task/task-inputs';
@@ -38,6 +39,7 @@ import { WorkerRecycler } from './task-queue/worker-recycler';
     TaskDispatcher,
     JobFiles,
     TaskInputs,
+    PosterFrames,
     SplitJob,
     RunTask,
     SettleJob,

@@ -93,10 +93,10 @@ describe('environment schema', () => {
     expect(error?.message).toContain('"WORKER_CONCURRENCY"');
   });
 
-  it('runs as many tasks at once as ffmpeg processes unless told otherwise', () => {
+  it('holds one task more than ffmpeg processes unless told otherwise', () => {
     const worker = Joi.object(workerEnvSchema).unknown(true);
-    expect(worker.validate({ FFMPEG_MAX_PROCESSES: 3 }).value.WORKER_CONCURRENCY).toBe(3);
-    expect(worker.validate({}).value.WORKER_CONCURRENCY).toBe(2);
+    expect(worker.validate({ FFMPEG_MAX_PROCESSES: 3 }).value.WORKER_CONCURRENCY).toBe(4);
+    expect(worker.validate({}).value.WORKER_CONCURRENCY).toBe(3);
     expect(
       worker.validate({ FFMPEG_MAX_PROCESSES: 3, WORKER_CONCURRENCY: 1 }).value.WORKER_CONCURRENCY,
     ).toBe(1);

@@ -226,14 +226,16 @@ export const workerEnvSchema = {
    */
   WORKER_DATABASE_URL: ownDatabaseUrl(),
   /**
-   * Tasks a worker runs at once. A task runs one ffmpeg at a time, so by default as many as
-   * ffmpeg processes may run (FFMPEG_MAX_PROCESSES): one job's clips are normalized in parallel.
+   * Tasks a worker holds at once. A task runs at most one ffmpeg at a time, so by default one
+   * more than the ffmpeg processes that may run (FFMPEG_MAX_PROCESSES + 1): one job's clips are
+   * normalized in parallel, and while they encode the next task is already being prepared (its
+   * database work, its probe) or an MP4/MOV batch is joined in process, which needs no ffmpeg.
    */
   WORKER_CONCURRENCY: Joi.number()
     .integer()
     .min(1)
     .max(64)
-    .default(Joi.ref('FFMPEG_MAX_PROCESSES')),
+    .default(Joi.ref('FFMPEG_MAX_PROCESSES', { adjust: (n: number) => n + 1 })),
   FFMPEG_MAX_PROCESSES: Joi.number().integer().min(1).max(64).default(2),
   FFMPEG_TIMEOUT_MS: Joi.number()
     .integer()

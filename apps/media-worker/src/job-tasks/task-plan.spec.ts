@@ -39,6 +39,38 @@ describe('planTasks', () => {
     expect(tasks[4].payload).toMatchObject({ outputs: [[2, 0]] });
   });
 
+  it('puts first the outputs whose clips are normalized first', () => {
+    const tasks = planTasks({
+      combinations: [
+        ['a', 'c'],
+        ['a', 'b'],
+        ['c', 'b'],
+        ['a', 'a'],
+      ],
+      profiles: [p720],
+      recorded: new Set(),
+      seconds,
+      batchSize: 2,
+    });
+    // a, c, b are normalized in that order (first use): [a,a] needs only a, [a,c] a and c.
+    expect(
+      tasks.map((t) => (t.kind === 'NORMALIZE' ? t.payload.videoId : t.payload.outputs)),
+    ).toEqual([
+      'a',
+      'c',
+      'b',
+      [
+        [3, 0],
+        [0, 0],
+      ],
+      [
+        [1, 0],
+        [2, 0],
+      ],
+    ]);
+    expect(tasks[3].deps).toEqual([0, 1]);
+  });
+
   it('batches each rendition apart and weighs a clip by its seconds × renditions', () => {
     const tasks = planTasks({
       combinations: [['a'], ['b']],

@@ -37,8 +37,9 @@ export interface TaskPlanInput {
 /**
  * Pure: a job split into tasks. First one NORMALIZE task per clip the outputs still to make
  * need (every rendition at once), in the order the plan first uses them; then ASSEMBLE tasks of
- * `batchSize` outputs of one rendition, in plan order, each depending on the NORMALIZE tasks of
- * its clips, so a batch is dispatched as soon as its own clips are ready.
+ * `batchSize` outputs of one rendition, each depending on the NORMALIZE tasks of its clips, the
+ * outputs ordered by the last of their clips to be normalized (then by plan order), so a batch
+ * is dispatched as soon as its own clips are ready, and the early ones need only early clips.
  */
 export function planTasks(input: TaskPlanInput): PlannedTask[] {
   const renditions = input.profiles.length;
@@ -68,8 +69,14 @@ export function planTasks(input: TaskPlanInput): PlannedTask[] {
     }
   }
   const size = Math.max(1, Math.floor(input.batchSize));
+  // The clip an output waits for last: batches of outputs whose clips are normalized early come
+  // first, so they are joined while the last clips still encode.
+  const readyAfter = (i: number) =>
+    Math.max(...input.combinations[i].map((id) => normalizeSeq.get(id) as number));
   for (let r = 0; r < renditions; r++) {
-    const outputs = todo.filter(([, rendition]) => rendition === r);
+    const outputs = todo
+      .filter(([, rendition]) => rendition === r)
+      .sort(([a], [b]) => readyAfter(a) - readyAfter(b) || a - b);
     for (let k = 0; k < outputs.length; k += size) {
       const batch = outputs.slice(k, k + size);
       const clips = new Set(batch.flatMap(([i]) => input.combinations[i]));

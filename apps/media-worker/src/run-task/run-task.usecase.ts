@@ -75,6 +75,7 @@ export class RunTask {
     @Inject(STORAGE) private readonly storage: Storage,
     private readonly files: JobFiles,
     private readonly inputs: TaskInputs,
+    private readonly posters: PosterFrames,
     private readonly webhookEvents: WebhookEventsPublisher,
     private readonly worker: WorkerIdentity,
     config: ConfigService,
@@ -215,14 +216,13 @@ export class RunTask {
       };
       const names = this.names(job, profiles);
       const outputDir = path.join(dir, 'out');
-      const frames = new PosterFrames(this.ffmpeg.runner, path.join(dir, 'posters'));
       await this.engine(job, dir).mix({
         ...request,
         job: { jobId: job.id, projectName: job.project.name, createdAt: job.createdAt },
         outputDir,
         signal,
         onOutput: async (output) => {
-          const stored = await this.store(job, output, signal, frames);
+          const stored = await this.store(job, output, signal);
           const recorded = await this.lifecycle.recordOutput(job.id, {
             combinationIndex: output.combinationIndex,
             rendition: output.rendition,
@@ -277,18 +277,13 @@ export class RunTask {
    * Moves a finished output into storage with its SHA-256 and, beside it, a poster: the first
    * frame of its first part's mezzanine (a poster that fails is logged, not fatal).
    */
-  private async store(
-    job: JobToRun,
-    output: MixedOutput,
-    signal: AbortSignal,
-    frames: PosterFrames,
-  ) {
+  private async store(job: JobToRun, output: MixedOutput, signal: AbortSignal) {
     const userId = job.project.userId;
     const sha256 = await sha256File(output.path);
     const posterName = output.filename.replace(/\.[a-z0-9]+$/i, '.jpg');
     const posterFile = path.join(path.dirname(output.path), posterName);
-    const poster = await frames
-      .of(output.partPaths[0], signal)
+    const poster = await this.posters
+      .of(job.id, output.partPaths[0])
       .then((frame) => copyFile(frame, posterFile))
       .then(() =>
         this.storage.importFile(
