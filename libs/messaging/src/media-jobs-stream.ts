@@ -22,26 +22,42 @@ const DUPLICATE_WINDOW_MS = 24 * 3600 * 1000;
  * The media job stream: work-queue retention (a message is removed once acked). The gateway
  * makes sure it exists before publishing; create-or-update, so any process may call it.
  */
-export async function ensureMediaJobsStream(
-  jsm: JetStreamManager,
-  names: NatsNames,
-): Promise<void> {
-  const stream = {
+export function ensureMediaJobsStream(jsm: JetStreamManager, names: NatsNames): Promise<void> {
+  return ensureWorkQueueStream(jsm, {
     name: names.media.jobsStream,
     subjects: [names.media.jobsSubject],
-    retention: RetentionPolicy.Workqueue,
-    storage: StorageType.File,
-    duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+    duplicateWindowMs: DUPLICATE_WINDOW_MS,
+  });
+}
+
+/**
+ * A file-backed work-queue stream (a message is removed once acked; a message id seen within
+ * the duplicate window is dropped), created or brought up to date; two processes racing both
+ * succeed.
+ */
+export async function ensureWorkQueueStream(
+  jsm: JetStreamManager,
+  options: { name: string; subjects: string[]; duplicateWindowMs: number },
+): Promise<void> {
+  const settings = {
+    subjects: options.subjects,
+    duplicate_window: nanos(options.duplicateWindowMs),
   };
   try {
-    await jsm.streams.info(stream.name);
-    await jsm.streams.update(stream.name, {
-      subjects: stream.subjects,
-      duplicate_window: stream.duplicate_window,
-    });
+    await jsm.streams.info(options.name);
+    await jsm.streams.update(options.name, settings);
   } catch (e) {
     if (!isNotFound(e)) throw e;
-    await jsm.streams.add(stream);
+    try {
+      await jsm.streams.add({
+        name: options.name,
+        retention: RetentionPolicy.Workqueue,
+        storage: StorageType.File,
+        ...settings,
+      });
+    } catch (err) {
+      if (!isAlreadyThere(err)) throw err;
+    }
   }
 }
 

@@ -1,5 +1,4 @@
-import { RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/nats-core';
+import type { JetStreamManager } from '@nats-io/jetstream';
 import {
   TASK_BANDS,
   TASK_LEVELS,
@@ -9,8 +8,7 @@ import {
 } from '@app/contracts';
 import {
   ensureWorkConsumer,
-  isAlreadyThere,
-  isNotFound,
+  ensureWorkQueueStream,
   type MediaJobsQueueOptions,
 } from './media-jobs-stream';
 
@@ -45,26 +43,13 @@ export async function ensureMediaTasksQueue(
   names: NatsNames,
   options: MediaJobsQueueOptions,
 ): Promise<void> {
-  const stream = {
+  await ensureWorkQueueStream(jsm, {
     name: names.media.tasksStream,
     subjects: [names.media.tasksSubjects],
-    retention: RetentionPolicy.Workqueue,
-    storage: StorageType.File,
-    duplicate_window: nanos(DUPLICATE_WINDOW_MS),
-  };
-  try {
-    await jsm.streams.info(stream.name);
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-    try {
-      await jsm.streams.add(stream);
-    } catch (err) {
-      // Another worker created it first.
-      if (!isAlreadyThere(err)) throw err;
-    }
-  }
+    duplicateWindowMs: DUPLICATE_WINDOW_MS,
+  });
   for (const queue of taskQueues(names)) {
-    await ensureWorkConsumer(jsm, stream.name, {
+    await ensureWorkConsumer(jsm, names.media.tasksStream, {
       durable: queue.consumer,
       filterSubject: queue.subject,
       ackWaitMs: options.ackWaitMs,
