@@ -229,15 +229,21 @@ describe('uploads in flight per user', () => {
       async () => (await spooled()).length === spoolBefore.length + MAX_UPLOADS,
       'three uploads to be spooling',
     );
-    const fourth = await upload(token, projectId);
-    expect(fourth.status).toBe(429);
-    expect(fourth.headers['retry-after']).toMatch(/^\d+$/);
-    expectLimit(fourth.body, 'maxConcurrentUploads', MAX_UPLOADS + 1, MAX_UPLOADS);
-    // Another user is not held back by this one.
-    const stranger = await newUserAndProject();
-    expect((await upload(stranger.token, stranger.projectId)).status).toBe(201);
-
-    slow.forEach((s) => s.req.destroy());
+    try {
+      // Answered before its body is read: sent raw, so the client does not write into a closed
+      // socket (a whole file through supertest could end in EPIPE instead of the answer).
+      const fourth = rawUpload(token, projectId, { head: Buffer.alloc(1024, 1) });
+      const refused = await fourth.response;
+      fourth.req.destroy();
+      expect(refused.status).toBe(429);
+      expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+      expectLimit(refused.body, 'maxConcurrentUploads', MAX_UPLOADS + 1, MAX_UPLOADS);
+      // Another user is not held back by this one.
+      const stranger = await newUserAndProject();
+      expect((await upload(stranger.token, stranger.projectId)).status).toBe(201);
+    } finally {
+      slow.forEach((s) => s.req.destroy());
+    }
     await until(async () => (await spooled()).join() === spoolBefore.join(), 'the spool to empty');
     expect(await storedCount(projectId)).toBe(0);
     // The slots came back when the slow uploads ended.
