@@ -1,7 +1,6 @@
 import {
   Body,
   Controller,
-  ForbiddenException,
   Get,
   Head,
   Param,
@@ -20,13 +19,12 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { tenantScope } from '@app/database';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator';
 import { Public } from '../auth/public.decorator';
 import { ErrorResponseDto } from '../common/dto/error-response.dto';
 import { CreateLinkDto, SignedLinkDto } from './links/create-link.dto';
-import { signedLinkUrl } from './links/signed-link-url';
+import { linkOwner, signedLink } from './links/signed-links';
 import { SignedTokens } from './links/signed-tokens';
 import { sendOutput } from './output-response';
 import { OutputsService } from './outputs.service';
@@ -98,16 +96,13 @@ export class OutputsController {
     @Req() req: Request,
   ): Promise<SignedLinkDto> {
     const output = await this.outputs.owned(user.id, id);
-    const { token, expiresAt } = this.tokens.sign(
-      'output',
-      output.id,
-      user.id,
-      body.expiresInSeconds,
-    );
-    return {
-      url: signedLinkUrl(req, `outputs/${encodeURIComponent(output.id)}/shared`, token),
-      expiresAt,
-    };
+    return signedLink(this.tokens, req, {
+      purpose: 'output',
+      resourceId: output.id,
+      userId: user.id,
+      seconds: body.expiresInSeconds,
+      path: `outputs/${encodeURIComponent(output.id)}/shared`,
+    });
   }
 
   @Get(':id/shared')
@@ -185,10 +180,6 @@ export class OutputsController {
 
   /** The output a valid link names, read as the user who made the link. */
   private async bySignedLink(id: string, token: string | undefined) {
-    const userId = this.tokens.verify('output', id, token);
-    if (!userId) throw new ForbiddenException('the link is invalid or has expired');
-    const scope = tenantScope.current();
-    if (scope) scope.userId = userId;
-    return this.outputs.owned(userId, id);
+    return this.outputs.owned(linkOwner(this.tokens, 'output', id, token), id);
   }
 }

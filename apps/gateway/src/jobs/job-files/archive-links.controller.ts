@@ -2,7 +2,6 @@ import {
   BadRequestException,
   Body,
   Controller,
-  ForbiddenException,
   Get,
   Param,
   Post,
@@ -19,13 +18,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { tenantScope } from '@app/database';
 import { Authenticated } from '../../auth/authenticated.decorator';
 import { CurrentUser, type AuthUser } from '../../auth/current-user.decorator';
 import { Public } from '../../auth/public.decorator';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { CreateLinkDto, SignedLinkDto } from '../../outputs/links/create-link.dto';
-import { signedLinkUrl } from '../../outputs/links/signed-link-url';
+import { linkOwner, signedLink } from '../../outputs/links/signed-links';
 import { SignedTokens } from '../../outputs/links/signed-tokens';
 import { sendArchive } from './archive-response';
 import { JobFiles } from './job-files.service';
@@ -63,16 +61,13 @@ export class ArchiveLinksController {
     @Req() req: Request,
   ): Promise<SignedLinkDto> {
     const job = await this.files.finalJob(user.id, id);
-    const { token, expiresAt } = this.tokens.sign(
-      'archive',
-      job.id,
-      user.id,
-      body.expiresInSeconds,
-    );
-    return {
-      url: signedLinkUrl(req, `jobs/${encodeURIComponent(job.id)}/archive/shared`, token),
-      expiresAt,
-    };
+    return signedLink(this.tokens, req, {
+      purpose: 'archive',
+      resourceId: job.id,
+      userId: user.id,
+      seconds: body.expiresInSeconds,
+      path: `jobs/${encodeURIComponent(job.id)}/archive/shared`,
+    });
   }
 
   @Get('shared')
@@ -107,11 +102,7 @@ export class ArchiveLinksController {
         details: [{ field: 'token', problems: ['must be one string'] }],
       });
     }
-    const userId = this.tokens.verify('archive', id, token);
-    if (!userId) throw new ForbiddenException('the link is invalid or has expired');
-    // Read as the user who made the link (row level security).
-    const scope = tenantScope.current();
-    if (scope) scope.userId = userId;
+    const userId = linkOwner(this.tokens, 'archive', id, token);
     await sendArchive(this.files, userId, id, res);
   }
 }
