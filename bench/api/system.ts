@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
 
@@ -160,4 +161,48 @@ export async function benchUser(system: BenchSystem): Promise<{ id: string; toke
     await db.end();
   }
   return { id: reg.user.id, token: reg.accessToken };
+}
+
+/**
+ * A project of AUTO 16:9 MP4 outputs through the API, one group per entry of `groups` (its
+ * clips uploaded in order). Returns the project's id.
+ */
+export async function benchProject(
+  system: BenchSystem,
+  token: string,
+  project: {
+    name: string;
+    quality: string;
+    outputCount: number;
+    groups: readonly (readonly { path: string; originalName: string }[])[];
+  },
+): Promise<string> {
+  const { id } = await system.api('POST', '/api/v1/projects', token, {
+    name: project.name,
+    settings: {
+      mixingMode: 'AUTO',
+      outputFormat: 'MP4',
+      quality: project.quality,
+      outputCount: project.outputCount,
+      aspectRatio: '16:9',
+    },
+  });
+  for (const [g, clips] of project.groups.entries()) {
+    const group = await system.api('POST', `/api/v1/projects/${id}/groups`, token, {
+      name: `G${g}`,
+      order: g,
+    });
+    for (const clip of clips) {
+      const form = new FormData();
+      form.set('groupId', group.id);
+      form.set('file', new Blob([await readFile(clip.path)]), clip.originalName);
+      const res = await fetch(`${system.base}/api/v1/projects/${id}/videos`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body: form,
+      });
+      if (res.status !== 201) throw new Error(`upload: ${res.status} ${await res.text()}`);
+    }
+  }
+  return id;
 }

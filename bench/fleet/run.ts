@@ -25,7 +25,6 @@
 import { createHash } from 'node:crypto';
 import { type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
@@ -33,7 +32,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Objm } from '@nats-io/obj';
 import { Client } from 'pg';
 import { benchSources, timed, type BenchClip } from '../mix/run';
-import { benchSystem, benchUser, ROOT, type BenchSystem } from '../api/system';
+import { benchProject, benchSystem, benchUser, ROOT, type BenchSystem } from '../api/system';
 
 const PORT = 3905;
 const OUTPUTS = 200;
@@ -152,33 +151,12 @@ async function main(): Promise<void> {
     await system.ready();
     await db.connect();
     const { token } = await benchUser(system);
-    const project = await system.api('POST', '/api/v1/projects', token, {
+    const projectId = await benchProject(system, token, {
       name: 'bench fleet',
-      settings: {
-        mixingMode: 'AUTO',
-        outputFormat: 'MP4',
-        quality: QUALITY,
-        outputCount: OUTPUTS,
-        aspectRatio: '16:9',
-      },
+      quality: QUALITY,
+      outputCount: OUTPUTS,
+      groups,
     });
-    for (const [g, clips] of groups.entries()) {
-      const group = await system.api('POST', `/api/v1/projects/${project.id}/groups`, token, {
-        name: `G${g}`,
-        order: g,
-      });
-      for (const clip of clips) {
-        const form = new FormData();
-        form.set('groupId', group.id);
-        form.set('file', new Blob([await readFile(clip.path)]), clip.originalName);
-        const res = await fetch(`${system.base}/api/v1/projects/${project.id}/videos`, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${token}` },
-          body: form,
-        });
-        if (res.status !== 201) throw new Error(`upload: ${res.status} ${await res.text()}`);
-      }
-    }
     const clipCount = groups.flat().length;
     console.log(
       `${clipCount} clips (${groups.map((g) => g.length).join(' + ')}, 2–3 s, ≤ 320 px), ` +
@@ -193,7 +171,7 @@ async function main(): Promise<void> {
       const started = await timed(async () => {
         const job = await system.api<{ id: string; creditsReserved: number }>(
           'POST',
-          `/api/v1/projects/${project.id}/jobs`,
+          `/api/v1/projects/${projectId}/jobs`,
           token,
           { seed: SEED },
         );

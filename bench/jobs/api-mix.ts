@@ -15,7 +15,7 @@ import { Client } from 'pg';
 import { FfmpegRunner } from '@app/media';
 import { MixingEngine, outputProfile } from '@app/mixing';
 import { benchPlan, benchSources, naiveRun, timed } from '../mix/run';
-import { benchSystem, benchUser } from '../api/system';
+import { benchProject, benchSystem, benchUser } from '../api/system';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);
 const OUTPUTS = 27;
@@ -37,34 +37,12 @@ async function main(): Promise<void> {
     const sources = groups.flat();
     await system.ready();
     const { token } = await benchUser(system);
-    const project = await system.api('POST', '/api/v1/projects', token, {
+    const projectId = await benchProject(system, token, {
       name: 'bench 27',
-      settings: {
-        mixingMode: 'AUTO',
-        outputFormat: 'MP4',
-        quality: 'MEDIUM',
-        outputCount: OUTPUTS,
-        aspectRatio: '16:9',
-      },
+      quality: 'MEDIUM',
+      outputCount: OUTPUTS,
+      groups,
     });
-    for (const [g, clips] of groups.entries()) {
-      const group = await system.api('POST', `/api/v1/projects/${project.id}/groups`, token, {
-        name: `G${g}`,
-        order: g,
-      });
-      for (const clip of clips) {
-        const form = new FormData();
-        form.set('groupId', group.id);
-        const bytes = await import('node:fs/promises').then((fs) => fs.readFile(clip.path));
-        form.set('file', new Blob([bytes]), clip.originalName);
-        const res = await fetch(`${system.base}/api/v1/projects/${project.id}/videos`, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${token}` },
-          body: form,
-        });
-        if (res.status !== 201) throw new Error(`upload: ${res.status} ${await res.text()}`);
-      }
-    }
     console.log(
       `${sources.length} clips, ${OUTPUTS} outputs, MEDIUM 16:9 MP4, ffmpeg concurrency ${CONCURRENCY}, ${cpus().length} cpus`,
     );
@@ -75,7 +53,7 @@ async function main(): Promise<void> {
     // ffmpeg and shows as a slower job (docs/benchmarks.md).
     const pollMs = Number(process.env.BENCH_POLL_MS ?? 0);
     const api = await timed(async () => {
-      const job = await system.api('POST', `/api/v1/projects/${project.id}/jobs`, token);
+      const job = await system.api('POST', `/api/v1/projects/${projectId}/jobs`, token);
       return pollMs > 0 ? pollUntilDone(job.id, pollMs) : listenUntilDone(job.id);
     });
     async function listenUntilDone(jobId: string): Promise<string> {
