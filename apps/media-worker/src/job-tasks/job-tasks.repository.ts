@@ -84,18 +84,22 @@ export class JobTasksRepository {
     return count === 1;
   }
 
-  /** Tasks of the job not yet DONE. */
-  remaining(jobId: string): Promise<number> {
-    return this.prisma.jobTask.count({ where: { jobId, status: { not: 'DONE' } } });
-  }
-
-  /** The share of the job's work done (tasks weighted by their `weight`), 0…1. */
-  async doneShare(jobId: string): Promise<number> {
-    const [row] = await this.prisma.$queryRaw<{ done: number | null; total: number | null }[]>`
-      SELECT sum((payload->>'weight')::float8) FILTER (WHERE status = 'DONE') AS done,
+  /**
+   * How far the job is, in one read: its tasks not yet DONE, and the share of its work done
+   * (tasks weighted by their `weight`), 0…1.
+   */
+  async progress(jobId: string): Promise<{ remaining: number; doneShare: number }> {
+    const [row] = await this.prisma.$queryRaw<
+      { remaining: number; done: number | null; total: number | null }[]
+    >`
+      SELECT count(*) FILTER (WHERE status <> 'DONE')::int AS remaining,
+             sum((payload->>'weight')::float8) FILTER (WHERE status = 'DONE') AS done,
              sum((payload->>'weight')::float8) AS total
         FROM job_tasks WHERE job_id = ${jobId}`;
-    return row?.total ? (row.done ?? 0) / row.total : 0;
+    return {
+      remaining: row?.remaining ?? 0,
+      doneShare: row?.total ? (row.done ?? 0) / row.total : 0,
+    };
   }
 
   /**
@@ -131,12 +135,11 @@ export class JobTasksRepository {
            LIMIT ${room}`;
         if (!ready.length) return 0;
         await publish(ready);
-        for (const t of ready) {
-          await tx.jobTask.updateMany({
-            where: { jobId: t.jobId, seq: t.seq, status: 'WAITING' },
-            data: { status: 'QUEUED', queuedAt: new Date() },
-          });
-        }
+        await tx.$executeRaw`
+          UPDATE job_tasks t SET status = 'QUEUED', queued_at = now()
+            FROM unnest(${ready.map((r) => r.jobId)}::text[], ${ready.map((r) => r.seq)}::int[])
+                 AS q(job_id, seq)
+           WHERE t.job_id = q.job_id AND t.seq = q.seq AND t.status = 'WAITING'`;
         return ready.length;
       },
       { timeout: 30_000 },

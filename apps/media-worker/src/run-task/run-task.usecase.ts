@@ -86,10 +86,10 @@ export class RunTask {
   async execute(jobId: string, seq: number, ctx: RunContext): Promise<JobOutcome> {
     const task = await this.tasks.find(jobId, seq);
     if (!task) return { kind: 'done' }; // deleted with its job
-    // Cancelled or failed meanwhile: nothing to do but make sure it is settled (idempotent).
-    if (!(await this.lifecycle.isProcessing(jobId))) return this.settle.execute(jobId);
     const job = await this.jobs.load(jobId);
     if (!job) return { kind: 'done' };
+    // Cancelled or failed meanwhile: nothing to do but make sure it is settled (idempotent).
+    if (job.status !== 'PROCESSING') return this.settle.execute(jobId);
     // A redelivery of a task already recorded: only what follows it is left.
     if (task.status === 'DONE') return this.afterTask(job);
     await this.tasks.started(jobId, seq);
@@ -133,11 +133,12 @@ export class RunTask {
    */
   private async afterTask(job: JobToRun): Promise<JobOutcome> {
     await this.dispatcher.dispatch(job.project.userId);
-    if ((await this.tasks.remaining(job.id)) === 0) {
+    const { remaining, doneShare } = await this.tasks.progress(job.id);
+    if (remaining === 0) {
       if ((await this.lifecycle.complete(job.id)).ok) this.logger.log(`job ${job.id} completed`);
       return this.settle.execute(job.id);
     }
-    const progress = Math.floor(100 * (await this.tasks.doneShare(job.id)));
+    const progress = Math.floor(100 * doneShare);
     if (!(await this.lifecycle.recordProgress(job.id, progress))) {
       return this.settle.execute(job.id);
     }

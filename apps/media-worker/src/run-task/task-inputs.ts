@@ -27,7 +27,7 @@ export class TaskInputs {
    * job: no delivery can render it.
    */
   async settings(job: JobToRun, signal: AbortSignal, held: CachedFile[]): Promise<MixingSettings> {
-    const { watermark, music, clips: _clips, priority: _p, band: _b, ...rest } = job.snapshot;
+    const { watermark, music } = job.snapshot;
     const local = async (assetId: string) => {
       const location = await this.jobs.assetPath(job.projectId, assetId);
       if (!location) {
@@ -40,7 +40,7 @@ export class TaskInputs {
       held.push(file);
       return file.path;
     };
-    const settings: MixingSettings = { ...rest };
+    const settings = this.profileSettings(job);
     if (watermark) {
       const { assetId, ...style } = watermark;
       settings.watermark = { ...style, path: await local(assetId) };
@@ -52,7 +52,10 @@ export class TaskInputs {
     return settings;
   }
 
-  /** The rendition fields of the snapshot only (enough to fix the profiles; no asset fetched). */
+  /**
+   * The snapshot as mixing settings without its assets, per-clip and queue fields (enough to fix
+   * the profiles; no asset fetched).
+   */
   profileSettings(job: JobToRun): MixingSettings {
     const { watermark: _w, music: _m, clips: _c, priority: _p, band: _b, ...rest } = job.snapshot;
     return rest;
